@@ -1,0 +1,44 @@
+# evalkit: `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CONFIG ?= data/sample/programme.yml
+OUT ?= outputs/sample
+
+.DEFAULT_GOAL := help
+.PHONY: help setup report test bench sample-data clean
+
+## Show this help
+help:
+	@awk '/^## /{desc=substr($$0,4); next} /^[a-zA-Z_-]+:/{if(desc){split($$1,t,":"); printf "  %-12s %s\n", t[1], desc}; desc=""}' $(MAKEFILE_LIST)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	@touch $(STAMP)
+
+## Create .venv and install evalkit with pinned versions (idempotent)
+setup: $(STAMP)
+
+## Build the sample programme's reports into outputs/sample/
+report: setup
+	$(BIN)/evalkit report --config $(CONFIG) --out $(OUT)
+
+## Run the test suite (browser tests say plainly when they are skipped)
+test: setup
+	$(BIN)/python -m pytest -n 2 -q
+
+## Run the speed and quality benchmarks and print their tables
+bench: setup
+	$(BIN)/python -m evalkit.bench
+
+## Re-create data/sample/ from the seeded generator
+sample-data: setup
+	$(BIN)/evalkit sample-data --out data/sample
+
+## Remove generated outputs and the virtual environment
+clean:
+	rm -rf $(VENV) outputs/sample build *.egg-info

@@ -1,0 +1,147 @@
+"""The ``evalkit`` command: parses arguments and makes one call into the library.
+
+Errors evalkit raises on purpose print as plain ``file:row:column: message`` lines and exit 1;
+no traceback reaches the user.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from evalkit.errors import DataValidationError, EvalkitError
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from evalkit.programme import validate_programme
+
+    problems = validate_programme(args.config)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) found in {args.config}.", file=sys.stderr)
+        return 1
+    print(f"{args.config}: no problems found.")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from evalkit.report import build_reports, check_reports
+
+    if args.check:
+        differences = check_reports(args.config, args.check, jobs=args.jobs)
+        for line in differences:
+            print(line, file=sys.stderr)
+        if differences:
+            return 1
+        print(f"{args.check}: re-run matches byte for byte.")
+        return 0
+    if args.out is None:
+        raise EvalkitError("evalkit report needs --out DIR (or --check DIR to verify a previous run).")
+    result = build_reports(args.config, args.out, jobs=args.jobs, use_cache=not args.no_cache)
+    print(result.summary())
+    return 0 if result.ok else 1
+
+
+def _sample_data(args: argparse.Namespace) -> int:
+    from evalkit.sample import generate_sample
+
+    written = generate_sample(args.out, seed=args.seed)
+    print(f"Wrote {len(written)} files to {args.out}.")
+    return 0
+
+
+def _code(args: argparse.Namespace) -> int:
+    from evalkit.coding.pipeline import code_file
+
+    summary = code_file(
+        args.input,
+        text_column=args.text_column,
+        out=args.out,
+        codebook=args.codebook,
+        model=args.model,
+        id_column=args.id_column,
+        chunk_size=args.chunk_size,
+        progress=not args.quiet,
+    )
+    print(summary)
+    return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    from evalkit.coding.pipeline import train_file
+
+    summary = train_file(
+        args.input,
+        text_column=args.text_column,
+        label_columns=args.label_column,
+        out=args.out,
+        seed=args.seed,
+    )
+    print(summary)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser for the ``evalkit`` command."""
+    parser = argparse.ArgumentParser(prog="evalkit", description="Evidence synthesis and evaluation for co-production.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check a programme's config and data; print every problem")
+    p.add_argument("--config", required=True, type=Path, help="programme YAML file")
+    p.set_defaults(func=_validate)
+
+    p = sub.add_parser("report", help="build the programme's reports with papermill")
+    p.add_argument("--config", required=True, type=Path, help="programme YAML file")
+    p.add_argument("--out", type=Path, help="folder for the reports (e.g. outputs/sample)")
+    p.add_argument("--check", type=Path, metavar="DIR", help="re-run and report any difference from DIR")
+    p.add_argument("--jobs", type=int, default=None, help="notebooks run in parallel (default: CPU count)")
+    p.add_argument("--no-cache", action="store_true", help="re-run every notebook even if nothing changed")
+    p.set_defaults(func=_report)
+
+    p = sub.add_parser("sample-data", help="re-create the synthetic sample programme")
+    p.add_argument("--out", type=Path, required=True, help="folder to write (e.g. data/sample)")
+    p.add_argument("--seed", type=int, default=20240129, help="random seed (default: the committed sample's)")
+    p.set_defaults(func=_sample_data)
+
+    p = sub.add_parser("code", help="code a CSV/XLSX of free-text answers into themes")
+    p.add_argument("--input", required=True, type=Path)
+    p.add_argument("--text-column", required=True)
+    p.add_argument("--id-column", default=None, help="response id column (default: row number)")
+    p.add_argument("--codebook", type=Path, default=None, help="codebook YAML/CSV/QDC (default: the co-production codebook)")
+    p.add_argument("--model", type=Path, default=None, help="a ThemeClassifier saved by 'evalkit train'")
+    p.add_argument("--out", required=True, type=Path, help="tidy output table (.csv or .parquet)")
+    p.add_argument("--chunk-size", type=int, default=20000)
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_code)
+
+    p = sub.add_parser("train", help="train and save a ThemeClassifier from a coded file")
+    p.add_argument("--input", required=True, type=Path)
+    p.add_argument("--text-column", required=True)
+    p.add_argument("--label-column", required=True, action="append",
+                   help="label column; give once for single-label, several times (0/1 columns) for multi-label")
+    p.add_argument("--out", required=True, type=Path, help="model file to write")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=_train)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``evalkit`` command line; return the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except DataValidationError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except EvalkitError as err:
+        print(f"evalkit: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("evalkit: interrupted.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
