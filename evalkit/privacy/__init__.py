@@ -1,0 +1,1 @@
+"""Privacy: small-number suppression, redaction of personal details, pseudonymous ids."""
