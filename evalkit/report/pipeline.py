@@ -1,0 +1,304 @@
+"""Build a programme's reports: papermill runs, in parallel, cached, failing clearly.
+
+Per-project notebooks run in parallel (one kernel each, over Unix sockets), then the
+programme-level notebooks. A notebook whose inputs, parameters and code are unchanged since the
+last run is skipped. A failing notebook is reported by name, cell and error; its partial
+executed notebook is kept and the other reports still complete.
+"""
+from __future__ import annotations
+
+import html
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from evalkit.errors import ReportError
+from evalkit.paths import NOTEBOOKS_DIR
+from evalkit.report import manifest as mf
+from evalkit.report.render import Page, index_page, notebook_body, page
+
+CACHE_FILE = ".evalkit-cache.json"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook run: which notebook, its parameters, and where its page goes."""
+
+    name: str
+    notebook: str
+    title: str
+    group: str
+    stage: int
+    parameters: dict = field(hash=False)
+    easy_read: bool = False
+
+    @property
+    def html_name(self) -> str:
+        """File name of the rendered page."""
+        return f"{self.name}.html"
+
+    @property
+    def ipynb_name(self) -> str:
+        """File name of the executed notebook, under ``notebooks/``."""
+        return f"notebooks/{self.name}.ipynb"
+
+
+@dataclass
+class JobOutcome:
+    """What happened to one job: ``ran``, ``cached`` or ``failed`` (with the error)."""
+
+    job: Job
+    status: str
+    seconds: float = 0.0
+    error: ReportError | None = None
+
+
+@dataclass
+class BuildResult:
+    """The outcome of :func:`build_reports`."""
+
+    out_dir: Path
+    outcomes: list[JobOutcome]
+
+    @property
+    def ok(self) -> bool:
+        """True when every notebook ran (or was cached) without error."""
+        return all(o.status != "failed" for o in self.outcomes)
+
+    def summary(self) -> str:
+        """Plain-text summary: counts per status and every failure in full."""
+        counts = {s: sum(o.status == s for o in self.outcomes) for s in ("ran", "cached", "failed")}
+        lines = [f"{self.out_dir}: {counts['ran']} ran, {counts['cached']} unchanged (cached), {counts['failed']} failed."]
+        for o in self.outcomes:
+            if o.error is not None:
+                lines.append(f"FAILED {o.error}  (partial notebook kept in {self.out_dir / o.job.ipynb_name})")
+        if self.ok:
+            lines.append(f"Open {self.out_dir / 'index.html'} to read the reports.")
+        return "\n".join(lines)
+
+
+def plan_jobs(programme, settings: dict) -> list[Job]:
+    """Return the notebook runs for a programme: one per project, then the programme-level ones."""
+    seed = int(settings.get("seed", 0))
+    jobs = [
+        Job(name=f"project-{pid}", notebook="project_report.ipynb", title=f"{row['name']} ({pid})",
+            group="Project reports", stage=0, parameters={"project_id": pid, "seed": seed})
+        for pid, row in programme.projects.iterrows()
+    ]
+    jobs.append(Job(name="programme", notebook="programme_report.ipynb", title="Programme report: comparing and synthesising the projects",
+                    group="Programme", stage=1, parameters={"seed": seed}))
+    jobs.append(Job(name="easy-read", notebook="easy_read.ipynb", title="Easy read summary of the programme",
+                    group="Programme", stage=1, parameters={"seed": seed}, easy_read=True))
+    if getattr(programme, "double_coding", None) is not None:
+        jobs.append(Job(name="reliability", notebook="reliability_report.ipynb", title="How consistently people coded the answers",
+                        group="Programme", stage=1, parameters={"seed": seed}))
+    return jobs
+
+
+def _scrub(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Remove timings, absolute paths and random cell ids so re-runs give identical bytes."""
+    meta = nb.metadata.get("papermill", {})
+    for key in ("start_time", "end_time", "duration", "input_path", "output_path"):
+        meta.pop(key, None)
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i:03d}"
+        pm = cell.metadata.get("papermill")
+        if pm:
+            for key in ("start_time", "end_time", "duration"):
+                pm.pop(key, None)
+        cell.metadata.pop("execution", None)
+    return nb
+
+
+def _footer(provenance: dict) -> str:
+    inputs = ", ".join(f"{html.escape(k)} {v[:12]}" for k, v in sorted(provenance["inputs"].items()))
+    return (
+        f"<p>Built by evalkit {html.escape(provenance['evalkit'])} from inputs: {inputs}. "
+        f"Codebook {html.escape(provenance['codebook'])}. Full provenance (parameters, package versions, commit) "
+        f'is in <a href="manifest.json">manifest.json</a>.</p>'
+    )
+
+
+def _run_job(job: Job, config_rel: str, out_dir: str, footer: str, notebooks_dir: str) -> tuple[str, float, dict | None]:
+    """Execute one notebook with papermill and render its page (runs in a worker process)."""
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    from evalkit.report.kernels import IPCKernelManager
+
+    start = time.perf_counter()
+    out = Path(out_dir)
+    ipynb_path = out / job.ipynb_name
+    params = {"config": config_rel, **job.parameters}
+    error = None
+    try:
+        pm.execute_notebook(
+            str(Path(notebooks_dir) / job.notebook), str(ipynb_path), parameters=params, kernel_name="python3",
+            cwd=str(out), progress_bar=False, log_output=False, record_timing=False,
+            kernel_manager_class=IPCKernelManager, request_save_on_cell_execute=False,
+        )
+    except PapermillExecutionError as exc:
+        error = {"cell_index": exc.cell_index, "ename": exc.ename, "evalue": exc.evalue}
+    except Exception as exc:  # noqa: BLE001 - kernel start-up and I/O failures are reported per notebook
+        error = {"cell_index": None, "ename": type(exc).__name__, "evalue": str(exc)}
+    if ipynb_path.exists():
+        nb = _scrub(nbformat.read(ipynb_path, as_version=4))
+        _write_text(ipynb_path, nbformat.writes(nb) + "\n")
+        if error is None:
+            _write_text(out / job.html_name, page(notebook_body(nb), title=job.title, footer=footer, easy_read=job.easy_read))
+    return job.name, time.perf_counter() - start, error
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write text atomically with Unix newlines."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8", newline="\n")
+    os.replace(tmp, path)
+
+
+def _job_key(job: Job, provenance: dict, notebooks_dir: Path) -> str:
+    notebook_hash = mf.sha256_file(notebooks_dir / job.notebook)
+    return mf.sha256_text(mf.dumps({"notebook": notebook_hash, "job": job.name, "parameters": job.parameters,
+                                    "inputs": provenance["inputs"], "code": provenance["code"],
+                                    "versions": provenance["versions"]}))
+
+
+def _load_cache(out: Path) -> dict:
+    import json
+
+    try:
+        return json.loads((out / CACHE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def build_reports(config: str | os.PathLike, out_dir: str | os.PathLike, *, jobs: int | None = None,
+                  use_cache: bool = True, notebooks_dir: str | os.PathLike | None = None) -> BuildResult:
+    """Build every report for a programme into ``out_dir``.
+
+    Parameters
+    ----------
+    config : path-like
+        The programme's YAML config.
+    out_dir : path-like
+        Output folder; receives one HTML page per report, ``notebooks/`` (executed notebooks for
+        researchers), ``index.html``, ``manifest.json`` and ``quarantine.csv``.
+    jobs : int, optional
+        Notebooks run at once (default: the number of CPUs).
+    use_cache : bool, default True
+        Skip notebooks whose inputs, parameters and code are unchanged since the last run.
+    notebooks_dir : path-like, optional
+        Folder holding the report notebooks (default: evalkit's ``notebooks/``).
+
+    Returns
+    -------
+    BuildResult
+        Per-notebook outcomes; ``ok`` is False if any notebook failed.
+    """
+    from evalkit.report.data import load_report_programme, provenance_for, write_quarantine
+
+    config = Path(config)
+    out = Path(out_dir)
+    notebooks = Path(notebooks_dir) if notebooks_dir is not None else NOTEBOOKS_DIR
+    out.mkdir(parents=True, exist_ok=True)
+    programme = load_report_programme(config)
+    provenance = provenance_for(programme)
+    footer = _footer(provenance)
+    config_rel = os.path.relpath(config.resolve(), out.resolve())
+    write_quarantine(programme, out / "quarantine.csv")
+
+    planned = plan_jobs(programme, programme.report_settings)
+    cache = _load_cache(out) if use_cache else {}
+    keys = {job.name: _job_key(job, provenance, notebooks) for job in planned}
+    outcomes: dict[str, JobOutcome] = {}
+    workers = max(1, jobs or os.cpu_count() or 1)
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        for stage in sorted({j.stage for j in planned}):
+            stage_jobs = [j for j in planned if j.stage == stage]
+            futures = {}
+            for job in stage_jobs:
+                fresh = cache.get(job.name) == keys[job.name] and (out / job.html_name).exists() and (out / job.ipynb_name).exists()
+                if fresh:
+                    outcomes[job.name] = JobOutcome(job, "cached")
+                    _progress(f"unchanged  {job.name}")
+                    continue
+                _progress(f"running    {job.name} ({job.notebook})")
+                futures[pool.submit(_run_job, job, config_rel, str(out), footer, str(notebooks))] = job
+            for future in as_completed(futures):
+                job = futures[future]
+                _, seconds, error = future.result()
+                if error is None:
+                    outcomes[job.name] = JobOutcome(job, "ran", seconds)
+                    cache[job.name] = keys[job.name]
+                    _progress(f"done       {job.name} in {seconds:.1f}s")
+                else:
+                    err = ReportError(job.notebook + f" ({job.name})", error["cell_index"], error["ename"], error["evalue"])
+                    outcomes[job.name] = JobOutcome(job, "failed", seconds, err)
+                    cache.pop(job.name, None)
+                    (out / job.html_name).unlink(missing_ok=True)
+                    _progress(f"FAILED     {err}")
+    ordered = [outcomes[j.name] for j in planned]
+    _write_text(out / CACHE_FILE, mf.dumps(cache))
+    _write_index_and_manifest(programme, out, ordered, provenance, footer)
+    return BuildResult(out, ordered)
+
+
+def _write_index_and_manifest(programme, out: Path, outcomes: list[JobOutcome], provenance: dict, footer: str) -> None:
+    groups: dict[str, list[Page]] = {}
+    for o in outcomes:
+        if o.status != "failed":
+            groups.setdefault(o.job.group, []).append(Page(o.job.html_name, o.job.title))
+    order = ["Programme", "Project reports"]
+    _write_text(out / "index.html", index_page(programme.name, [(g, groups[g]) for g in order if g in groups],
+                                               synthetic=programme.synthetic, footer=footer))
+    files = sorted(p for p in out.rglob("*") if p.is_file() and p.name != "manifest.json" and not p.name.startswith("."))
+    data = {
+        **provenance,
+        "reports": [{"name": o.job.name, "notebook": o.job.notebook, "parameters": o.job.parameters,
+                     "status": "failed" if o.status == "failed" else "ok"} for o in outcomes],
+        "files": {p.relative_to(out).as_posix(): mf.sha256_file(p) for p in files},
+    }
+    _write_text(out / "manifest.json", mf.dumps(data))
+
+
+def check_reports(config: str | os.PathLike, previous_dir: str | os.PathLike, *, jobs: int | None = None,
+                  notebooks_dir: str | os.PathLike | None = None) -> list[str]:
+    """Re-run the reports from scratch and list every file that differs from ``previous_dir``.
+
+    Returns
+    -------
+    list of str
+        One line per difference (changed, missing or extra file); empty when identical.
+    """
+    previous = Path(previous_dir)
+    # A sibling folder keeps the config's path relative to the output folder the same.
+    fresh = Path(tempfile.mkdtemp(prefix=f".{previous.name}-check-", dir=previous.resolve().parent))
+    try:
+        result = build_reports(config, fresh, jobs=jobs, use_cache=False, notebooks_dir=notebooks_dir)
+        diffs = [] if result.ok else [f"re-run failed: {o.error}" for o in result.outcomes if o.error]
+        old = {p.relative_to(previous).as_posix() for p in previous.rglob("*") if p.is_file() and not p.name.startswith(".")}
+        new = {p.relative_to(fresh).as_posix() for p in fresh.rglob("*") if p.is_file() and not p.name.startswith(".")}
+        for name in sorted(old | new):
+            if name not in new:
+                diffs.append(f"{name}: in {previous} but not produced by the re-run")
+            elif name not in old:
+                diffs.append(f"{name}: produced by the re-run but missing from {previous}")
+            elif mf.sha256_file(previous / name) != mf.sha256_file(fresh / name):
+                diffs.append(f"{name}: differs from the re-run")
+        return diffs
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
