@@ -1,0 +1,294 @@
+"""Reading and checking a programme config (YAML) before any data file is opened."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from evalkit.errors import ConfigError, Problem
+from evalkit.paths import DEFAULT_CODEBOOK
+from evalkit.programme.spec import COLUMN_TYPES, ColumnSpec, SourceSpec
+
+_TOP_KEYS = ("programme", "projects", "sources")
+
+
+class ProgrammeConfigError(ConfigError):
+    """The programme config is unusable; ``problems`` lists every fault found in it."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass
+class ProgrammeConfig:
+    """The parsed config: everything needed to find and type the programme's files."""
+
+    config_path: Path
+    root: Path
+    name: str
+    synthetic: bool
+    description: str
+    scales: dict[str, dict[int, str]]
+    projects: list[dict]
+    sources: dict[str, SourceSpec]
+    codebook_path: Path
+    ground_truth: tuple[str, Path] | None = None
+    double_coding: tuple[str, Path] | None = None
+    salt_file: tuple[str, Path] | None = None
+    names: tuple[str, ...] = ()
+    report_settings: dict = field(default_factory=dict)
+
+
+def _closest(word: str, options) -> str:
+    """Return ' (did you mean X?)' for the closest option, or ''."""
+    match = difflib.get_close_matches(str(word), [str(o) for o in options], n=1, cutoff=0.6)
+    return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+class _Collector:
+    """Gathers config problems so one run reports all of them."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def add(self, key: str | None, message: str) -> None:
+        """Record one fatal problem at a dotted config key."""
+        self.problems.append(Problem(self.file, None, key, message, fatal=True))
+
+
+def _read_yaml(config_path: Path, label: str):
+    """Return the parsed YAML document or raise ProgrammeConfigError."""
+    if not config_path.is_file():
+        hint = " (it is a folder; give the programme.yml inside it)" if config_path.is_dir() else ""
+        raise ProgrammeConfigError([Problem(label, None, None,
+            f"config file not found{hint}; check the path, e.g. --config data/sample/programme.yml", True)])
+    try:
+        text = config_path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ProgrammeConfigError([Problem(label, None, None,
+            f"config is not UTF-8 text (byte {err.start}); save it as UTF-8", True)]) from None
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        row = None if mark is None else mark.line + 1
+        reason = getattr(err, "problem", None) or str(err)
+        raise ProgrammeConfigError([Problem(label, row, None,
+            f"config is not valid YAML ({reason}); check indentation and that text with ':' is quoted", True)]) from None
+    if not isinstance(document, dict):
+        raise ProgrammeConfigError([Problem(label, None, None,
+            "config must be a YAML mapping with keys programme, projects and sources; "
+            "see data/sample/programme.yml for an example", True)])
+    return document
+
+
+def _parse_scales(raw, out: _Collector) -> dict[str, dict[int, str]]:
+    """Return named scales as {name: {int value: label}}."""
+    scales: dict[str, dict[int, str]] = {}
+    if raw is None:
+        return scales
+    if not isinstance(raw, dict):
+        out.add("scales", "scales must map a scale name to {value: label}, e.g. agreement: {1: Strongly disagree, ...}")
+        return scales
+    for name, values in raw.items():
+        if not isinstance(values, dict) or not values:
+            out.add(f"scales.{name}", "a scale must map whole-number values to labels, e.g. {1: Poor, 2: Fair, 3: Good}")
+            continue
+        parsed = {}
+        for value, label in values.items():
+            try:
+                number = int(str(value).strip())
+            except ValueError:
+                out.add(f"scales.{name}", f"scale value {value!r} is not a whole number; use 1, 2, 3, ...")
+                continue
+            parsed[number] = str(label)
+        scales[str(name)] = dict(sorted(parsed.items()))
+    return scales
+
+
+def _number(value, key: str, out: _Collector) -> float | None:
+    """Return value as a float, recording a problem if it is not a number."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        out.add(key, f"{value!r} is not a number; write a plain number such as 0 or 100")
+        return None
+    return float(value)
+
+
+def _parse_column(name: str, raw, key: str, scales, out: _Collector) -> ColumnSpec | None:
+    """Return a ColumnSpec for one declared column, or None after recording its problems."""
+    if not isinstance(raw, dict):
+        out.add(key, "a column needs a mapping such as {type: free_text, label: \"...\"}")
+        return None
+    col_type = raw.get("type")
+    if col_type is None:
+        out.add(key, f"column has no type; add type: one of {', '.join(COLUMN_TYPES)}")
+        return None
+    if col_type not in COLUMN_TYPES:
+        out.add(f"{key}.type", f"unknown column type {col_type!r}{_closest(col_type, COLUMN_TYPES)}; "
+                f"use one of {', '.join(COLUMN_TYPES)}")
+        return None
+    demographic = bool(raw.get("demographic", False))
+    required = raw.get("required", not (demographic or col_type == "free_text"))
+    scale, scale_labels, choices = None, {}, ()
+    if col_type == "likert":
+        scale = raw.get("scale")
+        if scale is None:
+            out.add(f"{key}.scale", f"likert column has no scale; add scale: one of {', '.join(scales) or '(define scales: first)'}")
+            return None
+        if scale not in scales:
+            out.add(f"{key}.scale", f"unknown scale {scale!r}{_closest(scale, scales)}; "
+                    f"define it under scales: or use one of {', '.join(scales) or '(none defined)'}")
+            return None
+        scale_labels = scales[scale]
+    if col_type == "single_choice":
+        raw_choices = raw.get("choices")
+        if not isinstance(raw_choices, list) or not raw_choices:
+            out.add(f"{key}.choices", "single_choice column needs choices: [first, second, ...]")
+            return None
+        choices = tuple(" ".join(str(c).split()) for c in raw_choices)
+        folded = [c.casefold() for c in choices]
+        if len(set(folded)) != len(folded):
+            out.add(f"{key}.choices", "choices repeat (ignoring case and spaces); list each answer once")
+            return None
+    low = _number(raw.get("min"), f"{key}.min", out)
+    high = _number(raw.get("max"), f"{key}.max", out)
+    if low is not None and high is not None and low > high:
+        out.add(key, f"min {low:g} is greater than max {high:g}; swap them")
+        return None
+    return ColumnSpec(
+        name=name, type=col_type, label=str(raw.get("label", name)), scale=scale,
+        scale_labels=scale_labels, choices=choices, min=low, max=high,
+        integer=bool(raw.get("integer", False)), demographic=demographic, required=bool(required),
+        principle=raw.get("principle"),
+    )
+
+
+def _parse_source(name: str, raw, root: Path, scales, out: _Collector) -> SourceSpec | None:
+    """Return a SourceSpec for one entry under sources:, or None after recording its problems."""
+    key = f"sources.{name}"
+    if not isinstance(raw, dict):
+        out.add(key, "a source needs path, id_column, project_column and columns")
+        return None
+    missing = [k for k in ("path", "id_column", "project_column") if not raw.get(k)]
+    for k in missing:
+        out.add(f"{key}.{k}", f"source is missing {k}; add it (see DEVELOPERS.md, 'The programme config')")
+    raw_columns = raw.get("columns") or {}
+    if not isinstance(raw_columns, dict):
+        out.add(f"{key}.columns", "columns must map each column name to its description")
+        raw_columns = {}
+    columns = {}
+    for col_name, col_raw in raw_columns.items():
+        spec = _parse_column(str(col_name), col_raw, f"{key}.columns.{col_name}", scales, out)
+        if spec is not None:
+            columns[str(col_name)] = spec
+    if missing:
+        return None
+    file = str(raw["path"])
+    return SourceSpec(
+        name=str(name), path=(root / file), file=file, id_column=str(raw["id_column"]),
+        project_column=str(raw["project_column"]),
+        respondent_column=str(raw["respondent_column"]) if raw.get("respondent_column") else None,
+        columns=columns, sheet=str(raw["sheet"]) if raw.get("sheet") is not None else None,
+    )
+
+
+def _parse_projects(raw, out: _Collector) -> list[dict]:
+    """Return the project list, recording missing or repeated ids."""
+    if not isinstance(raw, list) or not raw:
+        out.add("projects", "projects must be a list such as - {id: P01, name: ..., theme: ..., description: ...}")
+        return []
+    projects, seen = [], set()
+    for i, entry in enumerate(raw):
+        if not isinstance(entry, dict) or entry.get("id") in (None, ""):
+            out.add(f"projects[{i}]", "project has no id; add id: P01 (ids must be unique)")
+            continue
+        pid = str(entry["id"]).strip()
+        if pid in seen:
+            out.add(f"projects[{i}].id", f"project id {pid!r} is used twice; give each project its own id")
+            continue
+        seen.add(pid)
+        projects.append({"project_id": pid, "name": str(entry.get("name", pid)),
+                         "theme": entry.get("theme"), "description": entry.get("description")})
+    return projects
+
+
+def _optional_file(raw: dict, key: str, root: Path) -> tuple[str, Path] | None:
+    """Return (as written, absolute path) for an optional file key."""
+    value = raw.get(key)
+    return None if value in (None, "") else (str(value), root / str(value))
+
+
+def parse_config(config_path) -> ProgrammeConfig:
+    """Read a programme YAML file and check its structure.
+
+    Parameters
+    ----------
+    config_path : path-like
+        The programme config; relative paths inside it are relative to its folder.
+
+    Returns
+    -------
+    ProgrammeConfig
+
+    Raises
+    ------
+    ProgrammeConfigError
+        Listing every structural problem (missing keys, unknown column types or scales...).
+    """
+    label = str(config_path)
+    config_path = Path(config_path).resolve()
+    document = _read_yaml(config_path, label)
+    out = _Collector(label)
+    for key in _TOP_KEYS:
+        if key not in document:
+            out.add(key, f"config is missing the '{key}' section; add it (see data/sample/programme.yml)")
+    meta = document.get("programme") or {}
+    if not isinstance(meta, dict):
+        out.add("programme", "programme must be a mapping {name: ..., synthetic: ..., description: ...}")
+        meta = {}
+    elif "programme" in document and not meta.get("name"):
+        out.add("programme.name", "programme has no name; add name: under programme:")
+    scales = _parse_scales(document.get("scales"), out)
+    projects = _parse_projects(document.get("projects"), out) if "projects" in document else []
+    root = config_path.parent
+    sources: dict[str, SourceSpec] = {}
+    raw_sources = document.get("sources")
+    if "sources" in document and (not isinstance(raw_sources, dict) or not raw_sources):
+        out.add("sources", "sources must map each source name to {path: ..., id_column: ..., columns: ...}")
+        raw_sources = {}
+    for name, raw in (raw_sources or {}).items():
+        spec = _parse_source(str(name), raw, root, scales, out)
+        if spec is not None:
+            sources[spec.name] = spec
+    privacy = document.get("privacy") or {}
+    report = document.get("report") or {}
+    if not isinstance(privacy, dict):
+        out.add("privacy", "privacy must be a mapping {salt_file: ..., names: [...]}")
+        privacy = {}
+    if not isinstance(report, dict):
+        out.add("report", "report must be a mapping of settings, e.g. {seed: 20240129}")
+        report = {}
+    names = privacy.get("names") or []
+    if not isinstance(names, list):
+        out.add("privacy.names", "names must be a list of first names, e.g. [Priya, Tom]")
+        names = []
+    if out.problems:
+        raise ProgrammeConfigError(out.problems)
+    codebook = document.get("codebook", "default")
+    codebook_path = DEFAULT_CODEBOOK if codebook in (None, "default") else root / str(codebook)
+    return ProgrammeConfig(
+        config_path=config_path, root=root, name=str(meta["name"]),
+        synthetic=bool(meta.get("synthetic", False)), description=str(meta.get("description") or ""),
+        scales=scales, projects=projects, sources=sources, codebook_path=codebook_path,
+        ground_truth=_optional_file(document, "ground_truth", root),
+        double_coding=_optional_file(document, "double_coding", root),
+        salt_file=_optional_file(privacy, "salt_file", root),
+        names=tuple(str(n).strip() for n in names if str(n).strip()),
+        report_settings=dict(report),
+    )

@@ -1,0 +1,177 @@
+"""``load_programme`` and ``validate_programme``: config plus every data file, checked."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from evalkit.errors import DataValidationError, Problem
+from evalkit.paths import DEFAULT_CODEBOOK
+from evalkit.programme.columns import text_column
+from evalkit.programme.config import ProgrammeConfig, ProgrammeConfigError, parse_config
+from evalkit.programme.model import Programme
+from evalkit.programme.reading import UnreadableFile, read_table
+from evalkit.programme.validate import QUARANTINE_COLUMNS, check_source, missing_column_problems
+
+SALT_ENV = "EVALKIT_PSEUDONYM_SALT"
+GROUND_TRUTH_COLUMNS = ("source", "response_id", "column", "theme_id")
+DOUBLE_CODING_COLUMNS = ("source", "response_id", "column", "coder", "theme_id")
+
+
+def _long_table(entry, columns, fatal: list[Problem]) -> pd.DataFrame | None:
+    """Read an optional long table of codes as text, recording fatal problems."""
+    if entry is None:
+        return None
+    file, path = entry
+    try:
+        raw = read_table(path, file)
+    except UnreadableFile as err:
+        fatal.extend(err.problems)
+        return None
+    missing = [c for c in columns if c not in raw.frame.columns]
+    for column in missing:
+        fatal.append(Problem(file, 1, column, f"column '{column}' is missing; this file needs the columns "
+                             f"{', '.join(columns)}", fatal=True))
+    if missing:
+        return None
+    return pd.DataFrame({c: text_column(raw.frame[c]) for c in raw.frame.columns})
+
+
+def _salt(config: ProgrammeConfig, fatal: list[Problem]) -> str | None:
+    """Return the pseudonym salt: the environment variable, else the salt file, else None."""
+    from_env = os.environ.get(SALT_ENV)
+    if from_env:
+        return from_env
+    if config.salt_file is None:
+        return None
+    file, path = config.salt_file
+    if not path.is_file():
+        fatal.append(Problem(file, None, None, f"salt file not found; create it with one long random line "
+                             f"(e.g. python -c \"import secrets; print(secrets.token_hex(32))\") or set {SALT_ENV}",
+                             fatal=True))
+        return None
+    salt = path.read_text(encoding="utf-8-sig").strip()
+    if not salt:
+        fatal.append(Problem(file, None, None, f"salt file is empty; put one long random line in it or set {SALT_ENV}",
+                             fatal=True))
+        return None
+    return salt
+
+
+def _assemble(config_path) -> tuple[Programme | None, list[Problem], list[Problem]]:
+    """Read and check everything; return (programme or None, fatal problems, row problems)."""
+    config = parse_config(config_path)
+    fatal: list[Problem] = []
+    project_ids = [p["project_id"] for p in config.projects]
+    tables, quarantines, row_problems, counts = {}, [], [], []
+    files = {"config": config.config_path}
+    for name, spec in config.sources.items():
+        files[f"source:{name}"] = spec.path
+        try:
+            raw = read_table(spec.path, spec.file, spec.sheet)
+        except UnreadableFile as err:
+            fatal.extend(err.problems)
+            continue
+        missing = missing_column_problems(spec, list(raw.frame.columns))
+        if missing:
+            fatal.extend(missing)
+            continue
+        result = check_source(spec, raw, project_ids)
+        tables[name] = result.table
+        quarantines.append(result.quarantine)
+        row_problems.extend(result.problems)
+        counts.append({"source": name, "rows_read": result.rows_read, "loaded": len(result.table),
+                       "quarantined": len(result.quarantine), "blank": result.blank_rows,
+                       "encoding": result.encoding})
+    ground_truth = _long_table(config.ground_truth, GROUND_TRUTH_COLUMNS, fatal)
+    double_coding = _long_table(config.double_coding, DOUBLE_CODING_COLUMNS, fatal)
+    for key, entry in (("ground_truth", config.ground_truth), ("double_coding", config.double_coding)):
+        if entry is not None:
+            files[key] = entry[1]
+    salt = _salt(config, fatal)
+    if config.salt_file is not None:
+        files["salt_file"] = config.salt_file[1]
+    if config.codebook_path.is_file():
+        files["codebook"] = config.codebook_path
+    elif config.codebook_path != DEFAULT_CODEBOOK:
+        fatal.append(Problem(str(config.config_path.name), None, "codebook",
+                             f"codebook file {config.codebook_path} not found; fix codebook: in the config "
+                             "(relative to the config's folder) or use codebook: default", fatal=True))
+    if fatal:
+        return None, fatal, row_problems
+    quarantine = pd.concat(quarantines, ignore_index=True) if quarantines else \
+        pd.DataFrame({c: pd.Series(dtype=object) for c in QUARANTINE_COLUMNS})
+    quarantine["row"] = quarantine["row"].astype(np.int64)
+    projects = pd.DataFrame(config.projects, columns=["project_id", "name", "theme", "description"])
+    projects = projects.set_index("project_id")
+    programme = Programme(
+        config_path=config.config_path, root=config.root, name=config.name, synthetic=config.synthetic,
+        description=config.description, projects=projects, sources=config.sources, tables=tables,
+        quarantine=quarantine, problems=row_problems,
+        row_counts=pd.DataFrame(counts, columns=["source", "rows_read", "loaded", "quarantined", "blank",
+                                                 "encoding"]).set_index("source"),
+        codebook_path=config.codebook_path, ground_truth=ground_truth, double_coding=double_coding,
+        privacy={"salt": salt, "names": config.names}, report_settings=config.report_settings,
+        scales=config.scales, files_read=files,
+    )
+    return programme, fatal, row_problems
+
+
+def load_programme(config_path) -> Programme:
+    """Load a programme: read its config and every data file, typed and checked.
+
+    Rows with problems are quarantined (``Programme.quarantine``, reasons in
+    ``Programme.problems``) and the rest load; problems that stop a whole file are raised.
+
+    Parameters
+    ----------
+    config_path : path-like
+        The programme YAML file, e.g. ``data/sample/programme.yml``.
+
+    Returns
+    -------
+    Programme
+
+    Raises
+    ------
+    ConfigError
+        The config is missing, not YAML, or has missing keys, unknown column types or scales
+        (a ``ProgrammeConfigError`` whose ``problems`` lists each).
+    DataValidationError
+        A data file is missing, empty, undecodable, or has missing or repeated columns;
+        ``problems`` lists every such problem across all files.
+
+    Examples
+    --------
+    >>> from evalkit.programme import load_programme
+    >>> programme = load_programme("data/sample/programme.yml")   # doctest: +SKIP
+    >>> programme.table("feedback_survey").dtypes                    # doctest: +SKIP
+    """
+    programme, fatal, _ = _assemble(config_path)
+    if fatal:
+        raise DataValidationError(fatal)
+    return programme
+
+
+def validate_programme(config_path) -> list[Problem]:
+    """Check a programme's config and data; return every problem found.
+
+    Parameters
+    ----------
+    config_path : path-like
+        The programme YAML file.
+
+    Returns
+    -------
+    list of Problem
+        Fatal problems (config, missing files or columns) first, then row-level problems
+        (rows that would be quarantined), each printing as ``file:row:column: message``.
+        An empty list means the programme is clean.
+    """
+    try:
+        _, fatal, row_problems = _assemble(config_path)
+    except ProgrammeConfigError as err:
+        return list(err.problems)
+    return fatal + row_problems

@@ -1,0 +1,257 @@
+"""Reading a CSV or XLSX file into untyped, whitespace-stripped text cells.
+
+Every cell comes back as a ``str`` ("" for blank) with the spreadsheet row number it came
+from, so later checks can say exactly where a problem is. Problems that stop the whole file
+from being read (missing, empty, undecodable, repeated headers) come back as fatal Problems.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from evalkit.errors import Problem
+
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_SAVE_AS_UTF8 = "re-save it from Excel as 'CSV UTF-8 (Comma delimited)'"
+
+
+@dataclass
+class RawTable:
+    """Text cells of one file: ``frame`` (str cells, "" = blank) and where each row came from.
+
+    ``rows`` holds the spreadsheet row number of each frame row (header = 1); ``overflow``
+    marks rows that had more cells than the header; ``blank_rows`` counts rows with no value.
+    """
+
+    frame: pd.DataFrame
+    rows: np.ndarray
+    encoding: str
+    overflow: np.ndarray
+    blank_rows: int = 0
+    header_letters: dict[str, str] = field(default_factory=dict)
+
+
+class UnreadableFile(Exception):
+    """Raised inside this module when a file cannot be read at all; carries the Problems."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(map(str, problems)))
+
+
+def _fatal(file: str, row: int | None, column: str | None, message: str) -> UnreadableFile:
+    """Return an UnreadableFile carrying one fatal Problem."""
+    return UnreadableFile([Problem(file, row, column, message, fatal=True)])
+
+
+def decode_bytes(data: bytes, file: str) -> tuple[str, str]:
+    """Decode CSV bytes as UTF-8 (with or without BOM), else cp1252 (Excel's 'CSV' export).
+
+    Parameters
+    ----------
+    data : bytes
+        The file's bytes.
+    file : str
+        The file as the user wrote it, for messages.
+
+    Returns
+    -------
+    (text, encoding) : tuple of str
+        ``encoding`` is ``"utf-8"``, ``"utf-8-sig"`` (with BOM) or ``"cp1252"``.
+
+    Raises
+    ------
+    UnreadableFile
+        When the bytes are neither, or mix UTF-8 with another encoding; names the line.
+    """
+    try:
+        encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+        return data.decode(encoding), encoding
+    except UnicodeDecodeError as err:
+        bad_at = err.start
+    line = data.count(b"\n", 0, bad_at) + 1
+    if _UTF8_MULTIBYTE.search(data):
+        raise _fatal(file, line, None,
+                     f"byte 0x{data[bad_at]:02x} on line {line} is not valid UTF-8, but other lines are UTF-8, "
+                     f"so the file mixes two encodings; retype the odd characters on that line and {_SAVE_AS_UTF8}")
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise _fatal(file, line, None,
+                     f"byte 0x{data[err.start]:02x} on line {line} is not valid text in UTF-8 or Windows-1252; "
+                     f"{_SAVE_AS_UTF8}") from None
+
+
+def _clean_header(cells) -> list[str]:
+    """Return header cells with stray whitespace and a stray BOM removed."""
+    return [str(c).replace("\ufeff", "").strip() for c in cells]
+
+
+def _check_headers(header: list[str], file: str) -> dict[str, str]:
+    """Return header -> column letter; raise when a header repeats (listing every repeat)."""
+    counts = Counter(h for h in header if h)
+    problems = []
+    for name, n in counts.items():
+        if n > 1:
+            letters = [get_column_letter(i + 1) for i, h in enumerate(header) if h == name]
+            problems.append(Problem(file, 1, name,
+                f"column '{name}' appears {n} times (columns {', '.join(letters)}); "
+                "rename or delete the extra copies so each header is unique", fatal=True))
+    if problems:
+        raise UnreadableFile(problems)
+    return {h: get_column_letter(i + 1) for i, h in enumerate(header) if h}
+
+
+def _build(header: list[str], records: list[list[str]], rows: list[int], file: str, encoding: str) -> RawTable:
+    """Return a RawTable from header and records, padding short rows and marking long ones."""
+    if not any(header):
+        raise _fatal(file, 1, None, "the first row is blank; put the column headers on row 1")
+    letters = _check_headers(header, file)
+    width = len(header)
+    overflow = np.fromiter((len(r) > width and any(c.strip() for c in r[width:]) for r in records),
+                           dtype=bool, count=len(records))
+    fixed = [r[:width] if len(r) >= width else r + [""] * (width - len(r)) for r in records]
+    names = [h if h else f"unnamed_{letters_i}" for h, letters_i in
+             zip(header, (get_column_letter(i + 1) for i in range(width)))]
+    frame = pd.DataFrame(fixed, columns=names, dtype=object) if fixed else pd.DataFrame(columns=names, dtype=object)
+    for name in names:
+        frame[name] = frame[name].str.strip()
+    unnamed = [n for h, n in zip(header, names) if not h and not frame[n].astype(bool).any()]
+    frame = frame.drop(columns=unnamed)
+    blank = ~frame.astype(bool).any(axis=1).to_numpy() & ~overflow if len(frame) else np.zeros(0, dtype=bool)
+    row_numbers = np.asarray(rows, dtype=np.int64)
+    keep = ~blank
+    if not keep.any():
+        raise _fatal(file, None, None,
+                     "the file has a header row but no data rows; export it again with one row per response")
+    frame = frame.loc[keep].reset_index(drop=True)
+    return RawTable(frame=frame, rows=row_numbers[keep], encoding=encoding, overflow=overflow[keep],
+                    blank_rows=int(blank.sum()), header_letters=letters)
+
+
+def read_csv_text(path: Path, file: str) -> RawTable:
+    """Read a CSV file (UTF-8, UTF-8 with BOM or cp1252) into a RawTable.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The CSV file.
+    file : str
+        The path as the user wrote it, for messages.
+
+    Returns
+    -------
+    RawTable
+    """
+    data = path.read_bytes()
+    if not data.strip():
+        raise _fatal(file, None, None, "the file is empty; export the data again with a header row and one row per response")
+    text, encoding = decode_bytes(data, file)
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as err:
+        raise _fatal(file, None, None, f"the file is not valid CSV ({err}); check for an unclosed quote mark") from None
+    header = _clean_header(records[0])
+    body = records[1:]
+    return _build(header, body, list(range(2, len(body) + 2)), file, encoding)
+
+
+def _cell_text(value) -> str:
+    """Return an XLSX cell value as the text a person would see in it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def read_xlsx(path: Path, file: str, sheet: str | None = None) -> RawTable:
+    """Read one worksheet of an ``.xlsx`` workbook into a RawTable.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The workbook.
+    file : str
+        The path as the user wrote it, for messages.
+    sheet : str, optional
+        Worksheet name; the first sheet when omitted.
+
+    Returns
+    -------
+    RawTable
+    """
+    if path.stat().st_size == 0:
+        raise _fatal(file, None, None, "the file is empty; export the data again with a header row and one row per response")
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as err:
+        raise _fatal(file, None, None, f"cannot be opened as an Excel workbook ({err}); "
+                     "save it again from Excel as .xlsx (Excel Workbook)") from None
+    try:
+        if sheet is None:
+            worksheet = workbook.worksheets[0]
+        elif sheet in workbook.sheetnames:
+            worksheet = workbook[sheet]
+        else:
+            raise _fatal(file, None, None, f"the workbook has no sheet '{sheet}'; its sheets are "
+                         f"{', '.join(workbook.sheetnames)}; fix sheet: in the config or rename the sheet")
+        values = [[_cell_text(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+    if not any(any(c.strip() for c in row) for row in values):
+        raise _fatal(file, None, None, "the worksheet is empty; put the column headers on row 1 and one response per row")
+    header = _clean_header(values[0])
+    while header and not header[-1]:
+        header.pop()
+    body = values[1:]
+    return _build(header, body, list(range(2, len(body) + 2)), file, "xlsx")
+
+
+def read_table(path: Path, file: str, sheet: str | None = None) -> RawTable:
+    """Read a ``.csv`` or ``.xlsx`` data file into a RawTable, by its extension.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The data file.
+    file : str
+        The path as the user wrote it, for messages.
+    sheet : str, optional
+        Worksheet for ``.xlsx`` files.
+
+    Returns
+    -------
+    RawTable
+
+    Raises
+    ------
+    UnreadableFile
+        Missing, empty, undecodable or unsupported files, or repeated headers.
+    """
+    if not path.is_file():
+        raise _fatal(file, None, None, f"data file not found (looked for {path}); check path: in the config "
+                     "(paths are relative to the config file's folder)")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return read_csv_text(path, file)
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx(path, file, sheet)
+    raise _fatal(file, None, None, f"'{suffix or path.name}' files are not supported; save the data as .csv or .xlsx")

@@ -1,0 +1,194 @@
+"""Checking one source's text cells against its declaration: typed table plus quarantine.
+
+Header problems (a declared column missing) are fatal. Row problems (wrong type, off-scale
+rating, unknown project, repeated id, blank required value, too many cells) move the row to
+quarantine with every reason, and the rest of the file loads. Every row read ends up in
+exactly one of the table and the quarantine.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from evalkit.errors import Problem
+from evalkit.programme.columns import TYPERS, shown, text_column
+from evalkit.programme.reading import RawTable
+from evalkit.programme.spec import SourceSpec
+
+QUARANTINE_COLUMNS = ["source", "file", "row", "column", "problem", "record"]
+
+
+@dataclass
+class SourceResult:
+    """The outcome of checking one source: typed rows, quarantined rows and every Problem."""
+
+    table: pd.DataFrame
+    quarantine: pd.DataFrame
+    problems: list[Problem]
+    rows_read: int
+    blank_rows: int
+    encoding: str
+
+
+def _squash(name: str) -> str:
+    """Return a header reduced to lower-case letters and digits, for near-match hints."""
+    return re.sub(r"[^0-9a-z]", "", name.casefold())
+
+
+def missing_column_problems(spec: SourceSpec, headers: list[str]) -> list[Problem]:
+    """Return a fatal Problem for each header the source needs but the file lacks.
+
+    Each message suggests the closest existing header (a likely renamed column), found by
+    ignoring case and punctuation first and then by ``difflib`` similarity.
+
+    Parameters
+    ----------
+    spec : SourceSpec
+        The source declaration.
+    headers : list of str
+        The file's headers after stripping whitespace.
+
+    Returns
+    -------
+    list of Problem
+    """
+    present = set(headers)
+    missing = [h for h in spec.required_headers if h not in present]
+    spare = [h for h in headers if h not in set(spec.required_headers)]
+    problems = []
+    for name in missing:
+        squashed = {_squash(h): h for h in spare}
+        close = [squashed[_squash(name)]] if _squash(name) in squashed else \
+            difflib.get_close_matches(name, spare, n=1, cutoff=0.6)
+        if close:
+            advice = (f"the closest header is '{close[0]}'; if the column was renamed, rename it back to "
+                      f"'{name}' (or change the config to match)")
+        elif len(headers) == 1 and ";" in headers[0]:
+            advice = "the file looks semicolon-separated; save it as comma-separated CSV"
+        else:
+            advice = (f"add a column headed '{name}' or correct the config; the file's headers are: "
+                      f"{', '.join(headers)}")
+        problems.append(Problem(spec.file, 1, name, f"column '{name}' is missing; {advice}", fatal=True))
+    return problems
+
+
+def _key_problems(spec: SourceSpec, cells: pd.DataFrame, rows: np.ndarray, project_ids: list[str]):
+    """Yield (column, messages) for blank, repeated and unknown ids and project ids."""
+    ids = cells[spec.id_column]
+    messages = pd.Series(pd.NA, index=ids.index, dtype=object)
+    blank = ids == ""
+    messages[blank] = f"the id is blank; give every row a unique {spec.id_column}"
+    repeated = ~blank & ids.duplicated(keep="first")
+    if repeated.any():
+        first_row = pd.Series(rows, index=ids.index)[~blank].groupby(ids[~blank]).first()
+        messages[repeated] = (shown(ids[repeated]) + " is already used on row "
+                              + ids[repeated].map(first_row).astype(str)
+                              + "; give each response its own id, or delete the row if it is a repeat")
+    yield spec.id_column, messages
+
+    projects = cells[spec.project_column]
+    messages = pd.Series(pd.NA, index=projects.index, dtype=object)
+    known = ", ".join(project_ids[:12]) + (", ..." if len(project_ids) > 12 else "")
+    blank = projects == ""
+    messages[blank] = f"the project id is blank; enter one of the project ids ({known})"
+    unknown = ~blank & ~projects.isin(project_ids)
+    if unknown.any():
+        hints = {}
+        for value in projects[unknown].unique():
+            close = difflib.get_close_matches(value, project_ids, n=1, cutoff=0.5)
+            hints[value] = f" (closest: '{close[0]}')" if close else ""
+        messages[unknown] = (shown(projects[unknown]) + " is not a project id in the config"
+                             + projects[unknown].map(hints)
+                             + f"; use one of {known}, or add the project under projects:")
+    yield spec.project_column, messages
+
+
+def _records(cells: pd.DataFrame) -> list[str]:
+    """Return each row as a JSON object of its raw cells (file column order)."""
+    columns = list(cells.columns)
+    return [json.dumps(dict(zip(columns, values)), ensure_ascii=False) for values in cells.itertuples(index=False)]
+
+
+def check_source(spec: SourceSpec, raw: RawTable, project_ids: list[str]) -> SourceResult:
+    """Type a source's cells, quarantining each row that has any problem.
+
+    Parameters
+    ----------
+    spec : SourceSpec
+        The source declaration.
+    raw : RawTable
+        The file's text cells (from :func:`evalkit.programme.reading.read_table`); every
+        declared header must be present (see :func:`missing_column_problems`).
+    project_ids : list of str
+        The programme's project ids.
+
+    Returns
+    -------
+    SourceResult
+        ``table`` holds typed good rows in file order; ``quarantine`` one line per bad row.
+    """
+    cells = raw.frame
+    found: list[tuple[int, str | None, pd.Series]] = []
+    if raw.overflow.any():
+        overflow = pd.Series(pd.NA, index=cells.index, dtype=object)
+        overflow[raw.overflow] = (f"the row has more cells than the header's {cells.shape[1]} columns; "
+                                  "check for an unquoted comma in a text answer or values past the last column")
+        found.append((-1, None, overflow))
+    for column, messages in _key_problems(spec, cells, raw.rows, project_ids):
+        found.append((len(found), column, messages))
+    typed = {}
+    for name, column in spec.columns.items():
+        if name in (spec.id_column, spec.project_column):
+            continue
+        values, messages = TYPERS[column.type](cells[name], column)
+        if column.required:
+            blank = cells[name] == ""
+            messages[blank] = (f"a value is required here ({column.label}); fill it in, or set "
+                               f"required: false for {name} in the config if blanks are allowed")
+        typed[name] = values
+        found.append((len(found), name, messages))
+
+    order, columns, positions, texts = [], [], [], []
+    for rank, column, messages in found:
+        bad = messages.notna().to_numpy()
+        if bad.any():
+            idx = np.flatnonzero(bad)
+            positions.append(idx)
+            texts.append(messages.to_numpy()[idx])
+            order.append(np.full(len(idx), rank))
+            columns.append(np.full(len(idx), column if column is not None else "", dtype=object))
+    if positions:
+        long = pd.DataFrame({"pos": np.concatenate(positions), "rank": np.concatenate(order),
+                             "column": np.concatenate(columns), "problem": np.concatenate(texts)})
+        long = long.sort_values(["pos", "rank"], kind="stable").reset_index(drop=True)
+    else:
+        long = pd.DataFrame({"pos": np.array([], dtype=np.int64), "rank": [], "column": [], "problem": []})
+    row_of = raw.rows
+    problems = [Problem(spec.file, int(row_of[p]), c or None, m, fatal=False)
+                for p, c, m in zip(long["pos"], long["column"], long["problem"])]
+
+    bad_pos = long["pos"].unique()
+    if len(bad_pos):
+        grouped = long.groupby("pos", sort=True).agg({"column": lambda c: "; ".join(x for x in c if x),
+                                                      "problem": "; ".join})
+        quarantine = pd.DataFrame({
+            "source": spec.name, "file": spec.file, "row": row_of[grouped.index.to_numpy()].astype(np.int64),
+            "column": grouped["column"].to_numpy(), "problem": grouped["problem"].to_numpy(),
+            "record": _records(cells.iloc[grouped.index.to_numpy()]),
+        })
+    else:
+        quarantine = pd.DataFrame({c: pd.Series(dtype=np.int64 if c == "row" else object) for c in QUARANTINE_COLUMNS})
+
+    keep = np.ones(len(cells), dtype=bool)
+    keep[bad_pos] = False
+    table = pd.DataFrame(index=cells.index)
+    for name in cells.columns:
+        table[name] = typed[name] if name in typed else text_column(cells[name])
+    table = table.loc[keep].reset_index(drop=True)
+    return SourceResult(table=table, quarantine=quarantine, problems=problems, rows_read=len(cells) + raw.blank_rows,
+                        blank_rows=raw.blank_rows, encoding=raw.encoding)
