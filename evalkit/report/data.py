@@ -187,7 +187,7 @@ def open_report(config, seed: int | None = None) -> ReportData:
             t[column] = redact(t[column])
         tables[name] = t
     settings = programme.report_settings or {}
-    policy = SuppressionPolicy.from_settings(settings.get("suppression"))
+    policy = SuppressionPolicy.from_config(settings.get("suppression"))
     return ReportData(programme=programme, tables=tables, policy=policy,
                       seed=int(settings.get("seed", 0) if seed is None else seed))
 
