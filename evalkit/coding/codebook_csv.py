@@ -1,0 +1,160 @@
+"""Codebooks as CSV, for co-producers editing themes in a spreadsheet.
+
+Required columns: ``name``, ``parent``, ``description``. Optional: ``id`` (otherwise slugified
+from the name), ``use_when``, ``not_when``, ``examples`` (one quote per line inside the cell)
+and ``patterns`` (separated by ``;``). ``parent`` may hold the parent's name or its id; leave it
+empty for a top-level theme. Files may be UTF-8 (with or without BOM) or Windows-1252, as
+Excel saves them.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from pathlib import Path
+
+from evalkit.coding.codebook import Codebook, Theme
+from evalkit.errors import CodebookError
+from evalkit.xlsx import neutralise_formula
+
+REQUIRED = ("name", "parent", "description")
+OPTIONAL = ("id", "use_when", "not_when", "examples", "patterns")
+_EXPORT = ("id", "name", "parent", "description", "use_when", "not_when", "examples", "patterns")
+
+
+def slugify(text: str) -> str:
+    """Return a theme id made from ``text``: ASCII lower case, words joined by underscores.
+
+    Parameters
+    ----------
+    text : str
+        A theme name such as ``"Accessibility – venue & travel"``.
+
+    Returns
+    -------
+    str
+        e.g. ``"accessibility_venue_travel"``; prefixed with ``theme_`` if it would not start
+        with a letter.
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")
+    if not slug or not slug[0].isalpha():
+        slug = f"theme_{slug}".rstrip("_")
+    return slug
+
+
+def _decode(path: Path) -> str:
+    """Read text as UTF-8 (BOM allowed), falling back to Windows-1252."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252")
+
+
+def _cell(value: str | None) -> str:
+    """Strip a cell and undo formula neutralisation (a leading apostrophe before = + - @)."""
+    value = (value or "").strip()
+    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@":
+        value = value[1:]
+    return value
+
+
+def read_codebook_csv(path) -> Codebook:
+    """Read a codebook from CSV.
+
+    Parameters
+    ----------
+    path : path-like
+        The CSV file.
+
+    Returns
+    -------
+    Codebook
+        Named after the file; version ``"1"``.
+
+    Raises
+    ------
+    CodebookError
+        Naming the file, the row (as the spreadsheet numbers it, header = row 1) and the column
+        for missing columns, empty names, duplicate ids and unknown parents.
+    """
+    path = Path(path)
+    reader = csv.DictReader(io.StringIO(_decode(path), newline=""))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise CodebookError(
+            f"{path}:1:: missing column(s) {', '.join(missing)}; the first row must name the "
+            f"columns name, parent, description (optional: {', '.join(OPTIONAL)})."
+        )
+    reader.fieldnames = header
+    rows = []
+    for line, raw in enumerate(reader, start=2):
+        row = {k: _cell(v) for k, v in raw.items() if k is not None}
+        if not any(row.values()):
+            continue
+        if not row.get("name"):
+            raise CodebookError(f"{path}:{line}:name: empty theme name; fill it in or delete the row.")
+        row["_line"] = line
+        row["id"] = row.get("id") or slugify(row["name"])
+        rows.append(row)
+    if not rows:
+        raise CodebookError(f"{path}: no themes; add one row per theme under the header.")
+    first_line: dict[str, int] = {}
+    for row in rows:
+        if row["id"] in first_line:
+            raise CodebookError(
+                f"{path}:{row['_line']}:name: theme {row['name']!r} gets id {row['id']!r}, the same "
+                f"as row {first_line[row['id']]}; rename one of them or fill in the id column."
+            )
+        first_line[row["id"]] = row["_line"]
+    by_name = {row["name"].casefold(): row["id"] for row in rows}
+    ids = set(first_line)
+    themes = []
+    for row in rows:
+        parent = row.get("parent") or None
+        if parent is not None:
+            if parent in ids:
+                pass
+            elif parent.casefold() in by_name:
+                parent = by_name[parent.casefold()]
+            else:
+                raise CodebookError(
+                    f"{path}:{row['_line']}:parent: unknown parent {parent!r}; write the name (or id) "
+                    f"of another theme in this file, or leave it empty for a top-level theme."
+                )
+        examples = tuple(e.strip() for e in row.get("examples", "").splitlines() if e.strip())
+        patterns = tuple(p.strip() for p in row.get("patterns", "").split(";") if p.strip())
+        themes.append(Theme(
+            id=row["id"], name=row["name"], parent=parent, definition=row.get("description", ""),
+            use_when=row.get("use_when", ""), not_when=row.get("not_when", ""),
+            examples=examples, patterns=patterns,
+        ))
+    return Codebook(themes, name=path.stem, version="1", source=str(path))
+
+
+def codebook_to_csv(cb: Codebook) -> str:
+    """Return the codebook as CSV text (parents written by name; ``\\n`` line endings).
+
+    Parameters
+    ----------
+    cb : Codebook
+
+    Returns
+    -------
+    str
+        CSV with columns id, name, parent, description, use_when, not_when, examples (one per
+        line in the cell), patterns (``;``-separated). Cells that a spreadsheet would run as a
+        formula are neutralised with a leading apostrophe.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(_EXPORT)
+    for t in cb.themes.values():
+        parent = cb.themes[t.parent].name if t.parent else ""
+        values = [t.id, t.name, parent, t.definition, t.use_when, t.not_when,
+                  "\n".join(t.examples), "; ".join(t.patterns)]
+        writer.writerow([neutralise_formula(v) for v in values])
+    return out.getvalue()

@@ -1,0 +1,233 @@
+"""Keyword rule coder: codes answers with a codebook's patterns, with evidence and negation.
+
+Negation choice: a match preceded within its clause (and at most ``NEGATION_WINDOW`` words)
+by a cue such as *not*, *n't*, *never*, *no* or *without* still codes the theme - "the venue was
+not accessible" is about venue accessibility - but is reported as negated: its evidence word is
+written ``NOT accessible``. A theme whose every match in an answer is negated gets
+``score = -1.0`` and ``negated = True``; otherwise ``score = 1.0``.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from evalkit.coding.codebook import REGEX_PREFIX, Codebook, load_codebook
+from evalkit.coding.text import CLAUSE_BREAKS, NEGATION_CUES, NEGATION_WINDOW, ProcessedTexts, pattern_stems
+
+CODE_COLUMNS = ["response_id", "theme_id", "source", "score", "evidence"]
+"""Columns every coder returns (rules add ``negated``)."""
+
+_BREAK_RE = re.compile(r"[,;:()!?\u2013\u2014]|\s-\s|\b(?:" + "|".join(
+    sorted(w for w in CLAUSE_BREAKS if w.isalpha())) + r")\b", re.IGNORECASE)
+_WORDS_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
+
+
+def _regex_negated(sentence: str, start: int) -> bool:
+    """True when a negation cue precedes ``start`` in the same clause, within the window."""
+    prefix = sentence[:start]
+    breaks = list(_BREAK_RE.finditer(prefix))
+    if breaks:
+        prefix = prefix[breaks[-1].end():]
+    words = [w.lower() for w in _WORDS_RE.findall(prefix)][-NEGATION_WINDOW:]
+    return any(w in NEGATION_CUES or w.replace("'", "") in NEGATION_CUES or w.endswith("n't")
+               for w in words)
+
+
+def _drop_nested(hits: pd.DataFrame) -> pd.DataFrame:
+    """Drop keyword matches lying inside a longer match of the same theme ("well organised")."""
+    hits = hits.sort_values(["theme", "order", "end"], ascending=[True, True, False], kind="stable")
+    prev_end = hits.groupby("theme", sort=False)["end"].transform(
+        lambda e: e.cummax().shift(1))
+    nested = hits["end"].notna() & (hits["end"] <= prev_end)
+    return hits[~nested.to_numpy()]
+
+
+class RuleCoder:
+    """Code free text into themes with a codebook's keyword patterns.
+
+    Parameters
+    ----------
+    codebook : Codebook, path or "default"
+        Codebook whose ``patterns`` are matched. Plain patterns match on stems after
+        British/American normalisation; ``re:`` patterns match the sentence case-insensitively.
+    rollup : bool, default False
+        Also code every ancestor of a coded theme (evidence copied from the child).
+
+    Examples
+    --------
+    >>> coder = RuleCoder("default")
+    >>> coder.code(["The venue was not accessible."])  # doctest: +SKIP
+    """
+
+    def __init__(self, codebook="default", rollup: bool = False):
+        self.codebook = load_codebook(codebook)
+        self.rollup = rollup
+        self._theme_ids = list(self.codebook.themes)
+        self._plain: list[tuple[int, list[str]]] = []
+        self._regex: list[tuple[int, re.Pattern]] = []
+        for ti, tid in enumerate(self._theme_ids):
+            for pattern in self.codebook.themes[tid].patterns:
+                if pattern.startswith(REGEX_PREFIX):
+                    self._regex.append((ti, re.compile(pattern[len(REGEX_PREFIX):], re.IGNORECASE)))
+                else:
+                    stems = pattern_stems(pattern)
+                    if stems:
+                        self._plain.append((ti, stems))
+
+    def __repr__(self) -> str:
+        return f"RuleCoder(codebook={self.codebook!r}, rollup={self.rollup})"
+
+    def _hits(self, pt: ProcessedTexts) -> pd.DataFrame:
+        """All pattern matches on distinct answers: doc, theme, order, evidence, negated."""
+        docs, themes, order, ends, evidence, negated = [], [], [], [], [], []
+        for ti, stems in self._plain:
+            starts = pt.phrase_positions(stems)
+            if not len(starts):
+                continue
+            k = len(stems)
+            if k == 1:
+                words = pt.surface[starts]
+            else:
+                words = np.array([" ".join(pt.surface[s:s + k]) for s in starts], dtype=object)
+            docs.append(pt.token_doc[starts])
+            themes.append(np.full(len(starts), ti))
+            order.append(starts.astype(np.float64))
+            ends.append((starts + k).astype(np.float64))
+            evidence.append(words)
+            negated.append(pt.negated[starts])
+        regex_rows = []
+        if self._regex:
+            for sid, sentence in enumerate(pt.sentences):
+                for ti, rx in self._regex:
+                    for m in rx.finditer(sentence):
+                        regex_rows.append((pt.sentence_doc[sid], ti, sid, m.group(0),
+                                           _regex_negated(sentence, m.start())))
+        if regex_rows:
+            rd, rt, rs, re_ev, rn = zip(*regex_rows)
+            sent_first = np.searchsorted(pt.token_sentence, np.asarray(rs))
+            docs.append(np.asarray(rd))
+            themes.append(np.asarray(rt))
+            order.append(sent_first - 0.5)
+            ends.append(np.full(len(rd), np.nan))
+            evidence.append(np.asarray(re_ev, dtype=object))
+            negated.append(np.asarray(rn, dtype=bool))
+        if not docs:
+            return pd.DataFrame({"doc": [], "theme": [], "order": [], "evidence": [], "negated": []})
+        hits = pd.DataFrame({
+            "doc": np.concatenate(docs), "theme": np.concatenate(themes),
+            "order": np.concatenate(order), "end": np.concatenate(ends),
+            "evidence": np.concatenate(evidence), "negated": np.concatenate(negated),
+        })
+        return _drop_nested(hits).drop(columns="end")
+
+    def code_docs(self, pt: ProcessedTexts) -> pd.DataFrame:
+        """Code the distinct answers of ``pt``.
+
+        Parameters
+        ----------
+        pt : ProcessedTexts
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``doc`` (index into ``pt.docs``), ``theme_id``, ``score``, ``evidence``,
+            ``negated``, sorted by doc then codebook order.
+        """
+        hits = self._hits(pt)
+        if hits.empty:
+            return pd.DataFrame({"doc": pd.Series([], dtype=np.int64), "theme_id": [], "score": [],
+                                 "evidence": [], "negated": pd.Series([], dtype=bool)})
+        hits["label"] = np.where(hits["negated"], "NOT " + hits["evidence"].astype(str),
+                                 hits["evidence"].astype(str))
+        hits = hits.sort_values(["doc", "theme", "order"], kind="stable")
+        grouped = hits.groupby(["doc", "theme"], sort=True)
+        out = grouped.agg(evidence=("label", lambda s: "; ".join(dict.fromkeys(s))),
+                          negated=("negated", "all")).reset_index()
+        if self.rollup:
+            extra = []
+            for row in out.itertuples(index=False):
+                for anc in self.codebook.ancestors(self._theme_ids[row.theme]):
+                    extra.append((row.doc, self._theme_ids.index(anc), row.evidence, row.negated))
+            if extra:
+                add = pd.DataFrame(extra, columns=["doc", "theme", "evidence", "negated"])
+                add = add.groupby(["doc", "theme"], sort=True).agg(
+                    evidence=("evidence", lambda s: "; ".join(dict.fromkeys("; ".join(s).split("; ")))),
+                    negated=("negated", "all")).reset_index()
+                out = pd.concat([out, add]).groupby(["doc", "theme"], sort=True).agg(
+                    evidence=("evidence", "first"), negated=("negated", "all")).reset_index()
+        out["theme_id"] = np.asarray(self._theme_ids, dtype=object)[out["theme"].to_numpy()]
+        out["score"] = np.where(out["negated"], -1.0, 1.0)
+        return out[["doc", "theme_id", "score", "evidence", "negated"]]
+
+    def code(self, texts, response_ids=None) -> pd.DataFrame:
+        """Code answers into themes.
+
+        Parameters
+        ----------
+        texts : sequence of str or ProcessedTexts
+            The answers, or a :class:`ProcessedTexts` built once and reused after codebook
+            edits (the fast path: only matching re-runs).
+        response_ids : sequence, optional
+            One id per answer (default: 0, 1, 2, ...).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``response_id, theme_id, source, score, evidence, negated``; one row per
+            coded (answer, theme), in answer order then codebook order. ``source`` is
+            ``"rules"``; see the module docstring for ``score`` and ``negated``.
+        """
+        pt = texts if isinstance(texts, ProcessedTexts) else ProcessedTexts(texts)
+        ids = np.arange(pt.n_rows) if response_ids is None else np.asarray(response_ids, dtype=object)
+        if len(ids) != pt.n_rows:
+            raise ValueError(f"got {len(ids)} response ids for {pt.n_rows} texts")
+        per_doc = self.code_docs(pt)
+        return expand_to_rows(per_doc, pt.row_doc, ids, source="rules",
+                              extra=["negated"])
+
+
+def expand_to_rows(per_doc: pd.DataFrame, row_doc: np.ndarray, ids, source: str,
+                   extra: list[str] = ()) -> pd.DataFrame:
+    """Repeat per-distinct-answer codes for every row that has that answer.
+
+    Parameters
+    ----------
+    per_doc : pandas.DataFrame
+        Codes with a ``doc`` column, sorted by ``doc``.
+    row_doc : numpy.ndarray of int
+        Each row's doc index.
+    ids : array-like
+        Each row's response id.
+    source : str
+        Value of the ``source`` column.
+    extra : list of str
+        Further columns of ``per_doc`` to keep after the standard ones.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The tidy table, in row order.
+    """
+    doc = per_doc["doc"].to_numpy(dtype=np.int64)
+    n_docs = int(row_doc.max()) + 1 if len(row_doc) else 0
+    counts = np.bincount(doc, minlength=n_docs) if n_docs else np.zeros(0, dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]) if n_docs else counts
+    reps = counts[row_doc] if n_docs else np.zeros(0, dtype=np.int64)
+    total = int(reps.sum())
+    if total:
+        offsets = np.arange(total) - np.repeat(np.cumsum(reps) - reps, reps)
+        take = np.repeat(starts[row_doc], reps) + offsets
+    else:
+        take = np.zeros(0, dtype=np.int64)
+    out = pd.DataFrame({
+        "response_id": np.repeat(np.asarray(ids, dtype=object), reps),
+        "theme_id": per_doc["theme_id"].to_numpy(dtype=object)[take],
+        "source": source,
+        "score": per_doc["score"].to_numpy(dtype=np.float64)[take],
+        "evidence": per_doc["evidence"].to_numpy(dtype=object)[take],
+    })
+    for col in extra:
+        out[col] = per_doc[col].to_numpy()[take]
+    return out
