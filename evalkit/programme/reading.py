@@ -108,7 +108,7 @@ def _check_headers(header: list[str], file: str) -> dict[str, str]:
         if n > 1:
             letters = [get_column_letter(i + 1) for i, h in enumerate(header) if h == name]
             problems.append(Problem(file, 1, name,
-                f"column '{name}' appears {n} times (columns {', '.join(letters)}); "
+                f"column '{name}' appears {n} times (columns {', '.join(letters[:-1])} and {letters[-1]}); "
                 "rename or delete the extra copies so each header is unique", fatal=True))
     if problems:
         raise UnreadableFile(problems)
