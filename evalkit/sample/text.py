@@ -1,0 +1,240 @@
+"""Compose synthetic free-text answers from the phrase bank, with known themes.
+
+An answer is 1-4 fragments joined the way people write (openers, "and", full stops, "but"
+for mixed feelings), sometimes roughened by a typo injector. Every draw goes through the
+``numpy.random.Generator`` passed in, so the same generator state always gives the same text.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from evalkit.sample import phrases
+from evalkit.sample.phrases import LEAF_THEMES, Fragment
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FRAGMENT_COUNTS = (1, 2, 3, 4)
+FRAGMENT_COUNT_P = (0.45, 0.32, 0.16, 0.07)
+
+
+class Answer(NamedTuple):
+    """A generated answer: its text and the themes it was written to express."""
+
+    text: str
+    themes: tuple[str, ...]
+    positive: tuple[str, ...] = ()
+    negative: tuple[str, ...] = ()
+
+
+BLANK = Answer("", ())
+
+
+def pick(rng: np.random.Generator, items):
+    """Return one element of a sequence, uniformly."""
+    return items[int(rng.integers(len(items)))]
+
+
+def theme_probabilities(weights: dict[str, float], extra: dict[str, float] | None = None) -> np.ndarray:
+    """Return probabilities over LEAF_THEMES from multiplicative weights (default weight 1)."""
+    w = np.array([weights.get(t, 1.0) * (extra or {}).get(t, 1.0) for t in LEAF_THEMES], dtype=float)
+    return w / w.sum()
+
+
+def _themed(rng: np.random.Generator, polarity: str, probs: np.ndarray) -> Fragment:
+    """Draw a single-theme fragment of the given polarity, the theme drawn from ``probs``."""
+    theme = LEAF_THEMES[int(rng.choice(len(LEAF_THEMES), p=probs))]
+    bank = phrases.POSITIVE if polarity == "+" else phrases.NEGATIVE
+    return Fragment(pick(rng, bank[theme]), (theme,), polarity)
+
+
+def draw_fragments(rng: np.random.Generator, polarity: str, probs: np.ndarray, n: int,
+                   extra_pool: tuple[Fragment, ...] = (), extra_share: float = 0.0) -> list[Fragment]:
+    """Draw ``n`` distinct fragments: mostly single-theme, some two-theme or unthemed."""
+    two = tuple(f for f in phrases.TWO_THEME if f.polarity == polarity)
+    unthemed = phrases.UNTHEMED_POSITIVE if polarity == "+" else phrases.UNTHEMED_NEGATIVE
+    out: list[Fragment] = []
+    for _ in range(n * 4):
+        u = rng.random()
+        if extra_pool and u < extra_share:
+            frag = pick(rng, extra_pool)
+        elif u < extra_share + 0.10:
+            frag = Fragment(pick(rng, unthemed), (), polarity)
+        elif u < extra_share + 0.17:
+            frag = pick(rng, two)
+        else:
+            frag = _themed(rng, polarity, probs)
+        if all(frag.text != f.text for f in out):
+            out.append(frag)
+        if len(out) == n:
+            break
+    return out
+
+
+def _capitalise(text: str) -> str:
+    """Upper-case the first letter unless the writer chose a lower-case opener."""
+    if not text or text.startswith("tbh"):
+        return text
+    return text[0].upper() + text[1:]
+
+
+def _join(rng: np.random.Generator, parts: list[str]) -> str:
+    """Join clauses with varied connectors, capitalising after full stops."""
+    text = parts[0]
+    for part in parts[1:]:
+        connector = pick(rng, phrases.CONNECTORS)
+        text += connector + (_capitalise(part) if connector.rstrip().endswith(".") else part)
+    return text
+
+
+def _finish(rng: np.random.Generator, text: str) -> str:
+    """Add closing punctuation (or none, as people often leave it off) and a closer."""
+    u = rng.random()
+    if u < 0.8:
+        return text + ("." if u < 0.7 else "!") + pick(rng, phrases.CLOSERS)
+    return text + pick(rng, ("", "", "", " x", " :)"))
+
+
+def _n_fragments(rng: np.random.Generator, longer: float = 0.0) -> int:
+    """Draw how many fragments an answer has (1-4); ``longer`` shifts towards more."""
+    p = np.array(FRAGMENT_COUNT_P) + np.array([-longer, longer / 3, longer / 3, longer / 3])
+    p = np.clip(p, 0.01, None)
+    return int(rng.choice(FRAGMENT_COUNTS, p=p / p.sum()))
+
+
+def _answer(text: str, frags: list[Fragment]) -> Answer:
+    """Build an Answer whose theme lists come from its fragments, sorted by codebook order."""
+    pos = {t for f in frags if f.polarity == "+" for t in f.themes}
+    neg = {t for f in frags if f.polarity == "-" for t in f.themes}
+    every = {t for f in frags for t in f.themes}
+    return Answer(text, tuple(t for t in LEAF_THEMES if t in every), tuple(t for t in LEAF_THEMES if t in pos),
+                  tuple(t for t in LEAF_THEMES if t in neg))
+
+
+def positive_answer(rng: np.random.Generator, probs: np.ndarray, extra_pool: tuple[Fragment, ...] = (),
+                    extra_share: float = 0.0, longer: float = 0.0) -> Answer:
+    """Compose a "what worked well?" style answer.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Source of every random choice.
+    probs : numpy.ndarray
+        Probability of each leaf theme (order of ``LEAF_THEMES``).
+    extra_pool : tuple of Fragment, optional
+        Question-specific fragments (e.g. Co-Pro Cuppa ones) drawn with probability ``extra_share``.
+    extra_share : float, optional
+        Share of fragments drawn from ``extra_pool``.
+    longer : float, optional
+        Shift towards longer answers (0 for the default length mix).
+
+    Returns
+    -------
+    Answer
+    """
+    frags = draw_fragments(rng, "+", probs, _n_fragments(rng, longer), extra_pool, extra_share)
+    text = pick(rng, phrases.OPENERS) + _join(rng, [f.text for f in frags])
+    return _answer(_finish(rng, _capitalise(text)), frags)
+
+
+def negative_answer(rng: np.random.Generator, probs: np.ndarray, mixed_share: float = 0.22,
+                    extra_pool: tuple[Fragment, ...] = (), extra_share: float = 0.0,
+                    longer: float = 0.0) -> Answer:
+    """Compose a "what could be better?" style answer, sometimes with mixed feelings.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Source of every random choice.
+    probs : numpy.ndarray
+        Probability of each leaf theme (order of ``LEAF_THEMES``).
+    mixed_share : float, optional
+        Probability that the answer starts positive and turns ("good overall but ...").
+    extra_pool, extra_share, longer
+        As in :func:`positive_answer`.
+
+    Returns
+    -------
+    Answer
+    """
+    frags = draw_fragments(rng, "-", probs, _n_fragments(rng, longer), extra_pool, extra_share)
+    body = _join(rng, [f.text for f in frags])
+    if rng.random() < mixed_share:
+        if rng.random() < 0.5:
+            lead_text, lead = pick(rng, phrases.MIXED_LEADS), []
+        else:
+            lead = draw_fragments(rng, "+", probs, 1)
+            lead_text = lead[0].text
+        text = _capitalise(lead_text) + pick(rng, phrases.CONTRASTS) + body
+        frags = lead + frags
+    else:
+        text = _capitalise(pick(rng, phrases.NEGATIVE_OPENERS) + body)
+    return _answer(_finish(rng, text), frags)
+
+
+def topics_answer(rng: np.random.Generator) -> Answer:
+    """Compose a list of themed-Cuppa topics ("payment and recognition, digital exclusion")."""
+    n = int(rng.choice((1, 2, 3), p=(0.5, 0.35, 0.15)))
+    idx = sorted(int(i) for i in rng.choice(len(phrases.TOPICS), size=n, replace=False))
+    frags = [phrases.TOPICS[i] for i in idx]
+    sep = pick(rng, (", ", "; ", " and ", ", "))
+    text = sep.join(f.text for f in frags)
+    return _answer(_capitalise(text) if rng.random() < 0.6 else text, frags)
+
+
+def short_answer(rng: np.random.Generator, for_spreadsheet: bool = False, first_question: bool = False) -> Answer:
+    """Return an "n/a" / "nothing really" style answer.
+
+    None start like a spreadsheet formula when ``for_spreadsheet``; none say "as above" when
+    ``first_question``.
+    """
+    pool = tuple(s for s in phrases.SHORT_ANSWERS
+                 if not (for_spreadsheet and s.startswith(FORMULA_START))
+                 and not (first_question and s in phrases.REFERRING_SHORT_ANSWERS))
+    return Answer(pick(rng, pool), ())
+
+
+def _swap(rng: np.random.Generator, word: str) -> str:
+    """Swap two neighbouring letters."""
+    i = int(rng.integers(len(word) - 1))
+    return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+
+
+def _drop(rng: np.random.Generator, word: str) -> str:
+    """Drop one letter."""
+    i = int(rng.integers(1, len(word)))
+    return word[:i] + word[i + 1:]
+
+
+def _double(rng: np.random.Generator, word: str) -> str:
+    """Double one letter."""
+    i = int(rng.integers(len(word)))
+    return word[:i + 1] + word[i] + word[i + 1:]
+
+
+def add_typos(rng: np.random.Generator, text: str) -> str:
+    """Roughen a text the way hurried typing does: lower-casing, swapped, dropped or doubled letters.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Source of every random choice.
+    text : str
+        The clean answer.
+
+    Returns
+    -------
+    str
+        The answer with one or two typing slips.
+    """
+    if rng.random() < 0.4:
+        text = text.lower()
+    words = text.split(" ")
+    candidates = [i for i, w in enumerate(words) if len(w) >= 4 and w.isalpha()]
+    for _ in range(int(rng.integers(1, 3))):
+        if not candidates:
+            break
+        i = pick(rng, candidates)
+        slip = pick(rng, (_swap, _drop, _double))
+        words[i] = slip(rng, words[i])
+    return " ".join(words)

@@ -1,0 +1,304 @@
+"""Tests for evalkit.sample: the seeded generator of the synthetic sample programme."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from evalkit.errors import ConfigError
+from evalkit.paths import REPO_DIR, SAMPLE_DIR
+from evalkit.sample import DEFAULT_SEED, generate_sample, people, phrases, text
+from evalkit.sample.config import FILES, SESSION_TEXT_COLUMNS, SURVEY_TEXT_COLUMNS
+from evalkit.sample.phrases import LEAF_THEMES
+
+SURVEY_COLUMNS = [
+    "response_id", "respondent_id", "project_id", "role", "age_band", "gender", "ethnicity", "disability",
+    "sharing_power", "including_all_perspectives", "respecting_knowledge", "reciprocity",
+    "building_relationships", "accessibility", "diversity", "equality",
+    "worked_well", "could_be_better", "what_is_missing",
+]
+OUTCOME_COLUMNS = ["response_id", "respondent_id", "project_id", "wellbeing_before", "wellbeing_after"]
+SESSION_COLUMNS = ["response_id", "project_id", "sessions_attended", "rating", "like_most", "how_improve",
+                   "themed_interest", "themed_topics"]
+FACTS_COLUMNS = ["project_id", "evaluation_methods", "n_coproducers", "sessions_held", "participants_invited"]
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    """The sample generated once with the default seed."""
+    out = tmp_path_factory.mktemp("sample")
+    generate_sample(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def survey(sample):
+    return pd.read_csv(sample / FILES["feedback_survey"], keep_default_na=False, dtype=str)
+
+
+@pytest.fixture(scope="module")
+def sessions(sample):
+    return pd.read_excel(sample / FILES["session_feedback"], sheet_name="Responses", dtype=object)
+
+
+@pytest.fixture(scope="module")
+def truth(sample):
+    return pd.read_csv(sample / FILES["ground_truth"], dtype=str)
+
+
+def _all_text(survey: pd.DataFrame, sessions: pd.DataFrame) -> str:
+    parts = [survey[c] for c in SURVEY_TEXT_COLUMNS]
+    parts += [sessions[c].dropna().astype(str) for c in SESSION_TEXT_COLUMNS]
+    return "\n".join("\n".join(p) for p in parts)
+
+
+# --- reproducibility ---------------------------------------------------------------------------
+
+def test_same_seed_gives_identical_bytes(sample, tmp_path):
+    written = generate_sample(tmp_path, seed=DEFAULT_SEED)
+    assert [p.name for p in written] == list(FILES.values())
+    for path in written:
+        assert path.read_bytes() == (sample / path.name).read_bytes(), path.name
+
+
+def test_different_seed_gives_different_data(sample, tmp_path):
+    generate_sample(tmp_path, seed=7)
+    for name in ("feedback_survey.csv", "outcomes.csv", "session_feedback.xlsx", "ground_truth_themes.csv",
+                 "double_coding.csv", "pseudonym_salt.txt"):
+        assert (tmp_path / name).read_bytes() != (sample / name).read_bytes(), name
+    assert (tmp_path / "project_facts.csv").read_bytes() == (sample / "project_facts.csv").read_bytes()
+
+
+def test_committed_sample_matches_fresh_generation(sample):
+    for name in FILES.values():
+        committed = SAMPLE_DIR / name
+        assert committed.exists(), f"{committed} missing: run `make sample-data` and commit data/sample"
+        assert committed.read_bytes() == (sample / name).read_bytes(), (
+            f"{committed} differs from a fresh generation: run `make sample-data` and commit data/sample")
+
+
+def test_text_files_are_utf8_with_unix_newlines_and_small(sample):
+    for name in FILES.values():
+        raw = (sample / name).read_bytes()
+        assert len(raw) < 900_000, name
+        if not name.endswith(".xlsx"):
+            assert b"\r" not in raw, name
+            assert not raw.startswith(b"\xef\xbb\xbf"), name
+            raw.decode("utf-8")
+
+
+# --- argument errors ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "42", True])
+def test_bad_seed_raises_config_error(tmp_path, seed):
+    with pytest.raises(ConfigError, match="seed must be a non-negative whole number"):
+        generate_sample(tmp_path, seed=seed)
+
+
+def test_out_dir_that_is_a_file_raises_config_error(tmp_path):
+    target = tmp_path / "a_file"
+    target.write_text("x")
+    with pytest.raises(ConfigError, match="not a folder"):
+        generate_sample(target)
+
+
+# --- config ------------------------------------------------------------------------------------
+
+def test_programme_yml_follows_the_schema(sample):
+    text_ = (sample / "programme.yml").read_text(encoding="utf-8")
+    assert text_.startswith("# GENERATED FILE")
+    cfg = yaml.safe_load(text_)
+    assert list(cfg) == ["programme", "scales", "projects", "sources", "codebook", "ground_truth",
+                         "double_coding", "privacy", "report"]
+    assert cfg["programme"]["synthetic"] is True
+    assert "synthetic" in cfg["programme"]["name"].lower()
+    assert cfg["scales"]["agreement"][1] == "Strongly disagree"
+    assert cfg["scales"]["rating"] == {1: "Terrible", 2: "Poor", 3: "OK", 4: "Good", 5: "Excellent"}
+    assert [p["id"] for p in cfg["projects"]] == [f"P0{i}" for i in range(1, 9)]
+    assert len({p["theme"] for p in cfg["projects"]}) == 8
+    assert cfg["privacy"] == {"salt_file": "pseudonym_salt.txt", "names": list(people.PLANTED_NAMES)}
+    assert cfg["report"] == {"seed": 20240129, "suppression": {"enabled": True}, "quotes_per_question": 3}
+    assert cfg["codebook"] == "default"
+    for col in cfg["sources"]["feedback_survey"]["columns"].values():
+        assert col["type"] in {"likert", "number", "single_choice", "free_text"}
+
+
+def test_every_source_matches_its_declared_columns(sample):
+    cfg = yaml.safe_load((sample / "programme.yml").read_text(encoding="utf-8"))
+    project_ids = {p["id"] for p in cfg["projects"]}
+    for name, source in cfg["sources"].items():
+        path = sample / source["path"]
+        if path.suffix == ".xlsx":
+            df = pd.read_excel(path, sheet_name=source["sheet"], dtype=object)
+        else:
+            df = pd.read_csv(path, dtype=object, keep_default_na=False).replace("", None)
+        assert df[source["id_column"]].is_unique, name
+        assert set(df[source["project_column"]]) <= project_ids, name
+        for column, spec in source["columns"].items():
+            values = df[column].dropna()
+            if spec.get("required", True):
+                assert len(values) == len(df), f"{name}.{column} has blanks"
+            if spec["type"] == "likert":
+                assert set(values.astype(int)) <= set(cfg["scales"][spec["scale"]]), f"{name}.{column}"
+            elif spec["type"] == "number":
+                nums = values.astype(float)
+                assert nums.between(spec["min"], spec["max"]).all(), f"{name}.{column}"
+                assert (nums == nums.round()).all(), f"{name}.{column}"
+            elif spec["type"] == "single_choice":
+                assert set(values) <= set(spec["choices"]), f"{name}.{column}"
+
+
+# --- tables ------------------------------------------------------------------------------------
+
+def test_pandas_reads_every_file_with_the_documented_columns(sample):
+    assert list(pd.read_csv(sample / "feedback_survey.csv").columns) == SURVEY_COLUMNS
+    assert list(pd.read_csv(sample / "outcomes.csv").columns) == OUTCOME_COLUMNS
+    assert list(pd.read_excel(sample / "session_feedback.xlsx", sheet_name="Responses").columns) == SESSION_COLUMNS
+    assert list(pd.read_csv(sample / "project_facts.csv").columns) == FACTS_COLUMNS
+    assert list(pd.read_csv(sample / "ground_truth_themes.csv").columns) == ["source", "response_id", "column", "theme_id"]
+    assert list(pd.read_csv(sample / "double_coding.csv").columns) == ["source", "response_id", "column", "coder", "theme_id"]
+    assert re.fullmatch(r"[0-9a-f]{64}\n", (sample / "pseudonym_salt.txt").read_text())
+    assert "SYNTHETIC" in (sample / "README.md").read_text()
+
+
+def test_project_sizes_include_small_numbers(survey, sessions):
+    sizes = survey["project_id"].value_counts()
+    assert len(sizes) == 8
+    assert sizes.min() <= 10 and sizes.max() >= 70
+    cuppa = sessions["project_id"].value_counts()
+    assert cuppa.min() >= 5 and cuppa.max() <= 30
+
+
+def test_roles_and_demographics_look_like_a_survey(survey):
+    assert survey["role"].value_counts().idxmax() == "co-producer"
+    for column in ("age_band", "gender", "ethnicity", "disability"):
+        blanks = (survey[column] == "").mean()
+        assert 0.0 < blanks < 0.2, column
+    young = survey.loc[survey.project_id == "P04", "age_band"].value_counts().idxmax()
+    assert young == "16-24"
+
+
+def test_projects_differ_in_their_likert_personalities(survey):
+    means = survey.groupby("project_id")[["sharing_power", "accessibility", "reciprocity"]].agg(
+        lambda s: s.astype(int).mean())
+    assert means["sharing_power"].idxmin() == "P08"
+    assert means.loc["P05", "accessibility"] < means["accessibility"].median() - 0.8
+    assert means.loc["P04", "reciprocity"] < means["reciprocity"].median() - 0.8
+
+
+def test_likert_ratings_agree_with_what_people_wrote(survey, truth):
+    negative_payment = truth[(truth.column == "could_be_better") & (truth.theme_id == "payment_recognition")]
+    mentioned = survey.response_id.isin(negative_payment.response_id)
+    reciprocity = survey.reciprocity.astype(int)
+    assert reciprocity[mentioned].mean() < reciprocity[~mentioned].mean() - 0.3
+
+
+def test_outcomes_link_to_survey_and_have_realistic_change(survey, sample):
+    outcomes = pd.read_csv(sample / "outcomes.csv")
+    assert set(outcomes.respondent_id) <= set(survey.respondent_id)
+    assert 0.75 < len(outcomes) / len(survey) < 0.95
+    merged = outcomes.merge(survey[["respondent_id", "project_id"]], on="respondent_id", suffixes=("", "_survey"))
+    assert (merged.project_id == merged.project_id_survey).all()
+    before, after = outcomes.wellbeing_before, outcomes.wellbeing_after
+    assert before.between(7, 35).all() and after.between(7, 35).all()
+    assert 0.45 < np.corrcoef(before, after)[0, 1] < 0.75
+    assert 4.0 < before.std() < 6.0
+    change = (after - before).groupby(outcomes.project_id).mean()
+    assert change["P01"] > 2 and change["P06"] < 0.5
+
+
+def test_project_facts_response_rates_vary(sample, survey):
+    facts = pd.read_csv(sample / "project_facts.csv").set_index("project_id")
+    rate = survey.project_id.value_counts() / facts.participants_invited
+    assert (rate <= 1).all() and rate.max() - rate.min() > 0.3
+    methods = facts.evaluation_methods.str.split(";")
+    assert all("survey" in m for m in methods)
+
+
+# --- free text ---------------------------------------------------------------------------------
+
+def test_phrase_bank_is_large_and_covers_every_theme():
+    fragments = phrases.all_fragments()
+    assert len({f.text for f in fragments}) >= 400
+    assert len({f.text for f in fragments}) == len(fragments), "duplicate fragment text"
+    for theme in LEAF_THEMES:
+        themed = [f for f in fragments if theme in f.themes]
+        assert len(themed) >= 15, theme
+        assert {f.polarity for f in themed} >= {"+", "-"}, theme
+    assert sum(len(f.themes) == 2 for f in fragments) >= 20
+    assert sum(not f.themes for f in fragments) >= 20
+
+
+def test_leaf_themes_match_developers_md():
+    table = (REPO_DIR / "DEVELOPERS.md").read_text(encoding="utf-8").split("## Theme ids")[1]
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+    documented = [leaf for row in rows for leaf in re.findall(r"`([a-z_]+)`", row.split("|")[2])]
+    assert sorted(documented) == sorted(LEAF_THEMES)
+
+
+def test_ground_truth_ids_are_known_and_point_at_real_answers(truth, survey, sessions):
+    assert set(truth.theme_id) <= set(LEAF_THEMES)
+    assert set(truth.theme_id) == set(LEAF_THEMES)
+    assert not truth.duplicated().any()
+    assert list(truth.itertuples(index=False)) == sorted(truth.itertuples(index=False))
+    texts = {("feedback_survey", r.response_id, c): getattr(r, c) for r in survey.itertuples() for c in SURVEY_TEXT_COLUMNS}
+    texts |= {("session_feedback", r.response_id, c): getattr(r, c)
+              for r in sessions.itertuples() for c in SESSION_TEXT_COLUMNS}
+    for row in truth.itertuples(index=False):
+        answer = texts[(row.source, row.response_id, row.column)]
+        assert isinstance(answer, str) and answer.strip(), row
+
+
+def test_free_text_has_the_variety_of_real_answers(survey):
+    answers = pd.concat([survey[c] for c in SURVEY_TEXT_COLUMNS])
+    written = answers[answers != ""]
+    assert {"n/a", "-"} & set(written)
+    assert (written.str.len() < 20).mean() > 0.05
+    assert (written.str.count(r"[.!?]\s") >= 2).mean() > 0.05
+    assert written.str.contains(r"\b(?:but|though|although|However)\b").mean() > 0.05
+    assert written.str.contains(r"\b(?:wasn't|never|not|didn't|no)\b").mean() > 0.15
+    assert (written.str.lower() == written).mean() > 0.05
+    assert (answers == "").mean() > 0.05
+
+
+def test_personal_details_are_planted(survey, sessions):
+    corpus = _all_text(survey, sessions)
+    for value in (*people.PLANTED_EMAILS, *people.PLANTED_PHONES, *people.PLANTED_POSTCODES,
+                  people.PLANTED_NHS_NUMBER, *people.PLANTED_NAMES):
+        assert value in corpus, value
+    answers = [a for a in corpus.split("\n") if a]
+    with_details = [a for a in answers if "@example." in a or any(n in a for n in people.PLANTED_NAMES)]
+    assert 0.01 < len(with_details) / len(answers) < 0.06
+
+
+def test_spreadsheet_text_never_starts_like_a_formula(sessions):
+    for column in SESSION_TEXT_COLUMNS:
+        assert not sessions[column].dropna().astype(str).str.match(r"[=+\-@\t\r]").any(), column
+
+
+def test_typo_injector_changes_text_but_is_seeded():
+    clean = "everything was explained in plain English and the venue was organised"
+    rough = [text.add_typos(np.random.default_rng(s), clean) for s in range(20)]
+    assert all(r != clean for r in rough)
+    assert rough == [text.add_typos(np.random.default_rng(s), clean) for s in range(20)]
+
+
+# --- double coding -----------------------------------------------------------------------------
+
+def test_double_coding_has_two_imperfect_coders_on_150_answers(sample, truth):
+    coded = pd.read_csv(sample / "double_coding.csv", dtype=str)
+    assert set(coded.coder) == {"coder_a", "coder_b"}
+    assert set(coded.theme_id) <= set(LEAF_THEMES)
+    unit = ["source", "response_id", "column"]
+    assert coded.groupby(unit).ngroups == 150
+    assert (coded.groupby(unit).coder.nunique() == 2).all()
+    sets = coded.groupby(unit + ["coder"]).theme_id.agg(frozenset).unstack()
+    truth_sets = truth.groupby(unit).theme_id.agg(frozenset)
+    assert set(sets.index) <= set(truth_sets.index)
+    agree = (sets.coder_a == sets.coder_b).mean()
+    assert 0.5 < agree < 0.95
+    exact_a = (sets.coder_a == truth_sets.loc[sets.index]).mean()
+    assert 0.6 < exact_a < 0.98
