@@ -87,6 +87,11 @@ def _as_coded(data, categories: Sequence | None = None, numeric: bool = False) -
                 "Reliability data must be a rectangular table (coders x units); rows have "
                 f"different lengths ({exc}). Pad short rows with NaN for units a coder did not code."
             ) from None
+    if values.ndim == 1 and any(isinstance(v, (list, tuple, np.ndarray)) for v in values):
+        raise ReliabilityError(
+            "Reliability data must be a rectangular table (coders x units); rows have different "
+            "lengths. Pad short rows with NaN for units a coder did not code."
+        )
     if values.ndim != 2:
         raise ReliabilityError(
             f"Reliability data must be 2-D (one row per coder, one column per unit); got "
