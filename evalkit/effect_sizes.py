@@ -23,7 +23,6 @@ per project.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd

@@ -15,7 +15,8 @@ from matplotlib.patches import Polygon
 from scipy import stats
 
 from evalkit.figures import OKABE_ITO, FigureWithAlt, new_figure
-from evalkit.synthesis import MetaAnalysisError, MetaResult, _METHOD_NAMES, _validate
+from evalkit.synthesis.inputs import MetaAnalysisError, validate_inputs
+from evalkit.synthesis.result import MetaResult
 
 __all__ = ["forest_plot", "forest_alt_text"]
 
@@ -139,7 +140,7 @@ def forest_plot(result: MetaResult, yi, vi, labels: Sequence[str], *,
     MetaAnalysisError
         Inputs do not match ``result`` (different number of studies or labels).
     """
-    y, v, _ = _validate(yi, vi, result.method, result.level)
+    y, v, _ = validate_inputs(yi, vi, result.method, result.level)
     labels = [str(x) for x in labels]
     if len(labels) != len(y) or len(y) != result.k:
         raise MetaAnalysisError(
