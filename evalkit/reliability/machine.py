@@ -147,7 +147,8 @@ def out_of_fold_codes(texts, agreed_codes: pd.DataFrame, themes=None,
 
 def machine_vs_people(texts, agreed_codes: pd.DataFrame, human_codes: pd.DataFrame,
                       estimator_factory: Callable[[], object] | None = None, n_splits: int = 5,
-                      seed: int = 0, themes=None, n_boot: int = 2000) -> pd.DataFrame:
+                      seed: int = 0, themes=None, n_boot: int = 2000,
+                      units: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per-theme agreement of the machine with the agreed codes, beside coder vs coder.
 
     Parameters
@@ -168,6 +169,9 @@ def machine_vs_people(texts, agreed_codes: pd.DataFrame, human_codes: pd.DataFra
         Themes to compare (default: every theme in the agreed or human codes).
     n_boot : int
         Bootstrap replicates for the intervals (0 skips them).
+    units : DataFrame, optional
+        Key columns of every double-coded answer, needed when some got no theme from either
+        coder (default: every answer in ``human_codes``).
 
     Returns
     -------
@@ -191,13 +195,14 @@ def machine_vs_people(texts, agreed_codes: pd.DataFrame, human_codes: pd.DataFra
     machine = out_of_fold_codes(texts, agreed, themes, estimator_factory, n_splits, seed)
     everyone = _texts_frame(texts, keys)[keys]
     pair = pd.concat([agreed.assign(coder="agreed"), machine], ignore_index=True)
-    double = humans[keys].drop_duplicates()
+    double = (humans if units is None else units)[keys].astype("string").drop_duplicates()
     options = {"themes": themes, "n_boot": n_boot, "seed": seed}
+    duo = ["agreed", "machine"]
     parts = [
         theme_reliability(humans, units=double, **options).assign(comparison=PEOPLE),
-        theme_reliability(pair, units=everyone, **options).assign(comparison=MACHINE),
+        theme_reliability(pair, units=everyone, coders=duo, **options).assign(comparison=MACHINE),
     ]
     same = pair.merge(double, on=keys, how="inner")
-    parts.append(theme_reliability(same, units=double, **options).assign(comparison=MACHINE_SAME))
+    parts.append(theme_reliability(same, units=double, coders=duo, **options).assign(comparison=MACHINE_SAME))
     table = pd.concat(parts, ignore_index=True)
     return table[["comparison"] + [c for c in table.columns if c != "comparison"]]

@@ -65,7 +65,7 @@ def _clean_codes(codes: pd.DataFrame, need_coder: bool = True) -> pd.DataFrame:
         )
     out = codes[keys + required].copy()
     for col in out.columns:
-        out[col] = out[col].astype("string").str.strip()
+        out[col] = out[col].astype("string").str.strip().replace("", pd.NA)
     blank_key = out[keys + (["coder"] if need_coder else [])].isna().any(axis=1)
     if blank_key.any():
         row = int(np.flatnonzero(blank_key.to_numpy())[0]) + 2
@@ -113,7 +113,8 @@ def _unit_index(codes: pd.DataFrame, keys: list[str], units) -> pd.MultiIndex:
     return given.drop_duplicates().sort_values()
 
 
-def indicator_matrices(codes: pd.DataFrame, themes=None, units: pd.DataFrame | None = None
+def indicator_matrices(codes: pd.DataFrame, themes=None, units: pd.DataFrame | None = None,
+                       coders: Iterable[str] | None = None
                        ) -> tuple[dict[str, np.ndarray], list[str], pd.MultiIndex]:
     """Reshape a long codes table into one coders x answers 0/1 matrix per theme.
 
@@ -126,6 +127,9 @@ def indicator_matrices(codes: pd.DataFrame, themes=None, units: pd.DataFrame | N
         Theme ids to include (default: every theme in ``codes``).
     units : DataFrame, optional
         The answers every coder coded (key columns). Default: every answer in ``codes``.
+    coders : iterable of str, optional
+        Every coder, in row order; a coder with no rows gave no theme to any answer. Default:
+        the coders in ``codes``, sorted.
 
     Returns
     -------
@@ -140,7 +144,11 @@ def indicator_matrices(codes: pd.DataFrame, themes=None, units: pd.DataFrame | N
     keys = unit_keys(clean)
     ids = _theme_ids(themes, clean)
     answers = _unit_index(clean, keys, units)
-    coders = sorted(clean["coder"].unique().tolist())
+    found = sorted(clean["coder"].unique().tolist())
+    coders = found if coders is None else [str(c) for c in _as_iterable(coders)]
+    strangers = sorted(set(found) - set(coders))
+    if strangers:
+        raise ReliabilityError(f"codes come from coders {strangers} who are not in coders={coders}.")
     if len(coders) < 2:
         raise ReliabilityError(
             f"Reliability needs codes from at least 2 coders; the codes table only has {coders}."
@@ -197,7 +205,7 @@ def _binary_features(matrix: np.ndarray) -> dict:
 
 
 def theme_reliability(codes: pd.DataFrame, themes=None, units: pd.DataFrame | None = None,
-                      n_boot: int = 2000, seed: int = 0, ci_level: float = 0.95,
+                      coders: Iterable[str] | None = None, n_boot: int = 2000, seed: int = 0, ci_level: float = 0.95,
                       min_units: int = MIN_UNITS, min_positive: int = MIN_POSITIVE) -> pd.DataFrame:
     """Agreement between coders for each theme, with bootstrap intervals and a plain warning.
 
@@ -220,6 +228,8 @@ def theme_reliability(codes: pd.DataFrame, themes=None, units: pd.DataFrame | No
     units : DataFrame, optional
         Key columns of every double-coded answer; needed when some answers got no theme from
         any coder (they have no rows in ``codes``). Default: every answer in ``codes``.
+    coders : iterable of str, optional
+        Every coder; needed when a coder gave no theme at all. Default: coders in ``codes``.
     n_boot : int
         Bootstrap replicates for the intervals; answers are resampled (0 skips intervals).
     seed : int
@@ -243,7 +253,7 @@ def theme_reliability(codes: pd.DataFrame, themes=None, units: pd.DataFrame | No
     """
     if n_boot and (int(n_boot) != n_boot or n_boot < 0):
         raise ReliabilityError(f"n_boot must be a whole number of 0 or more; got {n_boot!r}.")
-    matrices, coders, answers = indicator_matrices(codes, themes, units)
+    matrices, coders, answers = indicator_matrices(codes, themes, units, coders)
     rows, pooled = [], {stat: [] for stat in STATISTICS}
     for theme, matrix in matrices.items():
         feats = _binary_features(matrix)
