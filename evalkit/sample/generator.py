@@ -121,7 +121,7 @@ def _survey_record(rng: np.random.Generator, spec: ProjectSpec) -> Record:
         rng, 0.10, 0.06 + (0.12 if latent > 0.8 else 0.0),
         lambda: text.negative_answer(rng, neg_p, mixed_share=0.3 if latent > 0 else 0.15, longer=unhappy))
     record.answers["what_is_missing"] = _free_answer(
-        rng, 0.28, 0.10, lambda: text.negative_answer(rng, missing_p, mixed_share=0.05, longer=-0.2))
+        rng, 0.28, 0.10, lambda: text.missing_answer(rng, missing_p))
     return record
 
 
@@ -163,7 +163,7 @@ def _sentence(fragment: str) -> str:
 def _plant(answer: Answer, clause: str, themes: tuple[str, ...], prepend: bool) -> Answer:
     """Add a planted clause as its own sentence, before or after the answer."""
     body = answer.text.rstrip()
-    if body and body[-1].isalnum():
+    if body and body[-1].isalnum() and not body.endswith(" x"):
         body += "."
     new_text = f"{_sentence(clause)} {body}" if prepend else f"{body} {_sentence(clause)}"
     merged = tuple(t for t in phrases.LEAF_THEMES if t in answer.themes or t in themes)
@@ -203,7 +203,8 @@ def _plant_personal_details(rng: np.random.Generator, records: list[Record]) -> 
         i = fits[int(rng.integers(len(fits)))]
         taken.add(i)
         record, col = slots[i]
-        record.answers[col] = _plant(record.answers[col], clause, themes, prepend=rng.random() < 0.4)
+        prepend = polarity == "+" and rng.random() < 0.5
+        record.answers[col] = _plant(record.answers[col], clause, themes, prepend)
 
 
 def _likert(rng: np.random.Generator, record: Record) -> dict[str, int]:

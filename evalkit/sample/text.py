@@ -41,15 +41,22 @@ def theme_probabilities(weights: dict[str, float], extra: dict[str, float] | Non
     return w / w.sum()
 
 
-def _themed(rng: np.random.Generator, polarity: str, probs: np.ndarray) -> Fragment:
-    """Draw a single-theme fragment of the given polarity, the theme drawn from ``probs``."""
+def _themed(rng: np.random.Generator, polarity: str, probs: np.ndarray, suggest_share: float) -> Fragment:
+    """Draw a single-theme fragment of the given polarity, the theme drawn from ``probs``.
+
+    Negative fragments come from the suggestions bank (MISSING) with probability ``suggest_share``.
+    """
     theme = LEAF_THEMES[int(rng.choice(len(LEAF_THEMES), p=probs))]
-    bank = phrases.POSITIVE if polarity == "+" else phrases.NEGATIVE
+    if polarity == "+":
+        bank = phrases.POSITIVE
+    else:
+        bank = phrases.MISSING if rng.random() < suggest_share else phrases.NEGATIVE
     return Fragment(pick(rng, bank[theme]), (theme,), polarity)
 
 
 def draw_fragments(rng: np.random.Generator, polarity: str, probs: np.ndarray, n: int,
-                   extra_pool: tuple[Fragment, ...] = (), extra_share: float = 0.0) -> list[Fragment]:
+                   extra_pool: tuple[Fragment, ...] = (), extra_share: float = 0.0,
+                   suggest_share: float = 0.25) -> list[Fragment]:
     """Draw ``n`` distinct fragments: mostly single-theme, some two-theme or unthemed."""
     two = tuple(f for f in phrases.TWO_THEME if f.polarity == polarity)
     unthemed = phrases.UNTHEMED_POSITIVE if polarity == "+" else phrases.UNTHEMED_NEGATIVE
@@ -63,7 +70,7 @@ def draw_fragments(rng: np.random.Generator, polarity: str, probs: np.ndarray, n
         elif u < extra_share + 0.17:
             frag = pick(rng, two)
         else:
-            frag = _themed(rng, polarity, probs)
+            frag = _themed(rng, polarity, probs, suggest_share)
         if all(frag.text != f.text for f in out):
             out.append(frag)
         if len(out) == n:
@@ -87,11 +94,11 @@ def _join(rng: np.random.Generator, parts: list[str]) -> str:
     return text
 
 
-def _finish(rng: np.random.Generator, text: str) -> str:
+def _finish(rng: np.random.Generator, text: str, closers: tuple[str, ...] = phrases.CLOSERS) -> str:
     """Add closing punctuation (or none, as people often leave it off) and a closer."""
     u = rng.random()
     if u < 0.8:
-        return text + ("." if u < 0.7 else "!") + pick(rng, phrases.CLOSERS)
+        return text + ("." if u < 0.7 else "!") + pick(rng, closers)
     return text + pick(rng, ("", "", "", " x", " :)"))
 
 
@@ -157,9 +164,11 @@ def negative_answer(rng: np.random.Generator, probs: np.ndarray, mixed_share: fl
     -------
     Answer
     """
-    frags = draw_fragments(rng, "-", probs, _n_fragments(rng, longer), extra_pool, extra_share)
+    mixed = rng.random() < mixed_share
+    frags = draw_fragments(rng, "-", probs, _n_fragments(rng, longer), extra_pool, extra_share,
+                           suggest_share=0.0 if mixed else 0.25)
     body = _join(rng, [f.text for f in frags])
-    if rng.random() < mixed_share:
+    if mixed:
         if rng.random() < 0.5:
             lead_text, lead = pick(rng, phrases.MIXED_LEADS), []
         else:
@@ -169,7 +178,30 @@ def negative_answer(rng: np.random.Generator, probs: np.ndarray, mixed_share: fl
         frags = lead + frags
     else:
         text = _capitalise(pick(rng, phrases.NEGATIVE_OPENERS) + body)
-    return _answer(_finish(rng, text), frags)
+    return _answer(_finish(rng, text, phrases.NEGATIVE_CLOSERS), frags)
+
+
+def missing_answer(rng: np.random.Generator, probs: np.ndarray) -> Answer:
+    """Compose a "what is missing?" style answer: one to three needs, mostly as short noun phrases.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Source of every random choice.
+    probs : numpy.ndarray
+        Probability of each leaf theme (order of ``LEAF_THEMES``).
+
+    Returns
+    -------
+    Answer
+    """
+    n = int(rng.choice((1, 2, 3), p=(0.6, 0.3, 0.1)))
+    frags = draw_fragments(rng, "-", probs, n, suggest_share=0.75)
+    if n > 1 and rng.random() < 0.5:
+        body = ", ".join(f.text for f in frags[:-1]) + " and " + frags[-1].text
+    else:
+        body = _join(rng, [f.text for f in frags])
+    return _answer(_finish(rng, _capitalise(pick(rng, phrases.MISSING_OPENERS) + body), phrases.NEGATIVE_CLOSERS), frags)
 
 
 def topics_answer(rng: np.random.Generator) -> Answer:
@@ -178,7 +210,11 @@ def topics_answer(rng: np.random.Generator) -> Answer:
     idx = sorted(int(i) for i in rng.choice(len(phrases.TOPICS), size=n, replace=False))
     frags = [phrases.TOPICS[i] for i in idx]
     sep = pick(rng, (", ", "; ", " and ", ", "))
-    text = sep.join(f.text for f in frags)
+    texts = [f.text for f in frags]
+    if sep == " and " and n > 2:
+        text = ", ".join(texts[:-1]) + " and " + texts[-1]
+    else:
+        text = sep.join(texts)
     return _answer(_capitalise(text) if rng.random() < 0.6 else text, frags)
 
 
