@@ -405,7 +405,7 @@ def paired_effects(df: pd.DataFrame, before: str, after: str, group: str,
     Returns
     -------
     pandas.DataFrame
-        One row per project, in order of first appearance, with columns ``project``, ``n``,
+        One row per project, sorted by project, with columns ``project``, ``n``,
         ``n_excluded``, ``mean_before``, ``mean_after``, ``sd_before``, ``sd_after``, ``r``,
         ``yi``, ``vi``, ``ci_low``, ``ci_high``.
 
@@ -431,7 +431,7 @@ def paired_effects(df: pd.DataFrame, before: str, after: str, group: str,
     complete = b.notna() & a.notna()
     rows, fatal = [], []
     groups = df[group]
-    for project in pd.unique(groups.dropna()):
+    for project in sorted(pd.unique(groups.dropna()), key=str):
         in_group = (groups == project).to_numpy()
         keep = in_group & complete.to_numpy()
         xb, xa = b.to_numpy()[keep], a.to_numpy()[keep]

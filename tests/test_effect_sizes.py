@@ -229,3 +229,11 @@ def test_invalid_inputs_raise_evalkit_errors_naming_the_study():
         smd(["a"], [1], [10], [0], [1], [10])
     with pytest.raises(EffectSizeError, match="Unknown measure"):
         paired_effects(_raw_pairs(), "wellbeing_before", "wellbeing_after", "project_id", measure="SMD")
+
+
+def test_paired_effects_is_independent_of_row_order():
+    df = _raw_pairs()
+    shuffled = df.sample(frac=1.0, random_state=7).reset_index(drop=True)
+    a = paired_effects(df, "wellbeing_before", "wellbeing_after", "project_id")
+    b = paired_effects(shuffled, "wellbeing_before", "wellbeing_after", "project_id")
+    pd.testing.assert_frame_equal(a, b, rtol=1e-12)

@@ -268,6 +268,8 @@ def test_subgroup_with_single_study_group_uses_that_study():
     sub = subgroup_analysis(YI, VI, groups)
     assert sub.results["b"].estimate == YI[-1]
     assert sub.results["b"].se == pytest.approx(np.sqrt(VI[-1]))
+    assert "Note: 1 of 2 subgroups have one study (b)" in sub.summary()
+    assert subgroup_analysis(YI, VI, ALLOC).single_study_note() == ""
 
 
 def test_subgroup_errors():

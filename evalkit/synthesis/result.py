@@ -239,9 +239,26 @@ class SubgroupResult:
         """
         frame = self.summary_frame()
         table = frame.to_string(float_format=lambda x: f"{x:.{digits}f}")
-        return (f"Subgroup analysis (tau^2 estimator within subgroups: {self.method})\n\n{table}\n\n"
+        text = (f"Subgroup analysis (tau^2 estimator within subgroups: {self.method})\n\n{table}\n\n"
                 f"Test for subgroup differences: Q_between(df = {self.df}) = "
                 f"{self.q_between:.{digits}f}, p-val {_p_text(self.p_value, digits, True)}")
+        note = self.single_study_note()
+        return f"{text}\n{note}" if note else text
+
+    def single_study_note(self) -> str:
+        """Warn in words when some subgroups hold a single study.
+
+        Returns
+        -------
+        str
+            Empty when every subgroup has at least two studies.
+        """
+        single = [name for name, r in self.results.items() if r.k == 1]
+        if not single:
+            return ""
+        return (f"Note: {len(single)} of {len(self.results)} subgroups have one study ("
+                f"{', '.join(single)}); each is its own estimate with no heterogeneity, so the "
+                "test compares single studies rather than groups.")
 
     def __str__(self) -> str:
         return self.summary()
@@ -249,5 +266,5 @@ class SubgroupResult:
     def _repr_html_(self) -> str:
         """Accessible HTML table for Jupyter."""
         caption = (f"Subgroup analysis; test for subgroup differences Q = {self.q_between:.2f}, "
-                   f"df = {self.df}, p = {self.p_value:.4f}")
+                   f"df = {self.df}, p = {self.p_value:.4f}. {self.single_study_note()}").strip()
         return _html_table(self.summary_frame(), caption)
