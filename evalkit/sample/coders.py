@@ -35,7 +35,20 @@ class SimulatedCoder:
     p_extra: float
 
     def code(self, rng: np.random.Generator, truth: tuple[str, ...]) -> tuple[str, ...]:
-        """Return this coder's themes for an answer whose ground truth is ``truth`` (never empty)."""
+        """Code one answer.
+
+        Parameters
+        ----------
+        rng : numpy.random.Generator
+            Source of every random choice.
+        truth : tuple of str
+            The answer's ground-truth theme ids (at least one).
+
+        Returns
+        -------
+        tuple of str
+            The themes this coder ticks, in codebook order; never empty.
+        """
         coded: set[str] = set()
         for theme in truth:
             u = rng.random()

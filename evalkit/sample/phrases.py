@@ -884,7 +884,14 @@ TOPICS: tuple[Fragment, ...] = (
 
 
 def theme_fragments() -> tuple[Fragment, ...]:
-    """Return every themed fragment of the bank (single-theme, two-theme and Cuppa), in bank order."""
+    """Return every fragment that expresses at least one theme, in bank order.
+
+    Returns
+    -------
+    tuple of Fragment
+        Single-theme complaints, needs and praise, two-theme fragments, Co-Pro Cuppa fragments
+        and themed topics.
+    """
     out: list[Fragment] = []
     for theme in LEAF_THEMES:
         out.extend(Fragment(text, (theme,), "+") for text in POSITIVE[theme])

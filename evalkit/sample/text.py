@@ -30,13 +30,26 @@ class Answer(NamedTuple):
 BLANK = Answer("", ())
 
 
-def pick(rng: np.random.Generator, items):
+def _pick(rng: np.random.Generator, items):
     """Return one element of a sequence, uniformly."""
     return items[int(rng.integers(len(items)))]
 
 
 def theme_probabilities(weights: dict[str, float], extra: dict[str, float] | None = None) -> np.ndarray:
-    """Return probabilities over LEAF_THEMES from multiplicative weights (default weight 1)."""
+    """Return how likely each leaf theme is to be written about.
+
+    Parameters
+    ----------
+    weights : dict of str to float
+        Multiplicative weight per theme id; themes not listed weigh 1.
+    extra : dict of str to float, optional
+        A second set of weights multiplied in (e.g. what a question draws out).
+
+    Returns
+    -------
+    numpy.ndarray
+        Probabilities in the order of ``LEAF_THEMES``, summing to 1.
+    """
     w = np.array([weights.get(t, 1.0) * (extra or {}).get(t, 1.0) for t in LEAF_THEMES], dtype=float)
     return w / w.sum()
 
@@ -51,24 +64,24 @@ def _themed(rng: np.random.Generator, polarity: str, probs: np.ndarray, suggest_
         bank = phrases.POSITIVE
     else:
         bank = phrases.MISSING if rng.random() < suggest_share else phrases.NEGATIVE
-    return Fragment(pick(rng, bank[theme]), (theme,), polarity)
+    return Fragment(_pick(rng, bank[theme]), (theme,), polarity)
 
 
-def draw_fragments(rng: np.random.Generator, polarity: str, probs: np.ndarray, n: int,
+def _draw_fragments(rng: np.random.Generator, polarity: str, probs: np.ndarray, n: int,
                    extra_pool: tuple[Fragment, ...] = (), extra_share: float = 0.0,
                    suggest_share: float = 0.25) -> list[Fragment]:
-    """Draw ``n`` distinct fragments: mostly single-theme, some two-theme or unthemed."""
+    """Draw up to ``n`` distinct fragments: mostly single-theme, some two-theme or unthemed."""
     two = tuple(f for f in phrases.TWO_THEME if f.polarity == polarity)
     unthemed = phrases.UNTHEMED_POSITIVE if polarity == "+" else phrases.UNTHEMED_NEGATIVE
     out: list[Fragment] = []
     for _ in range(n * 4):
         u = rng.random()
         if extra_pool and u < extra_share:
-            frag = pick(rng, extra_pool)
+            frag = _pick(rng, extra_pool)
         elif u < extra_share + 0.10:
-            frag = Fragment(pick(rng, unthemed), (), polarity)
+            frag = Fragment(_pick(rng, unthemed), (), polarity)
         elif u < extra_share + 0.17:
-            frag = pick(rng, two)
+            frag = _pick(rng, two)
         else:
             frag = _themed(rng, polarity, probs, suggest_share)
         if all(frag.text != f.text for f in out):
@@ -89,7 +102,7 @@ def _join(rng: np.random.Generator, parts: list[str]) -> str:
     """Join clauses with varied connectors, capitalising after full stops."""
     text = parts[0]
     for part in parts[1:]:
-        connector = pick(rng, phrases.CONNECTORS)
+        connector = _pick(rng, phrases.CONNECTORS)
         text += connector + (_capitalise(part) if connector.rstrip().endswith(".") else part)
     return text
 
@@ -98,8 +111,8 @@ def _finish(rng: np.random.Generator, text: str, closers: tuple[str, ...] = phra
     """Add closing punctuation (or none, as people often leave it off) and a closer."""
     u = rng.random()
     if u < 0.8:
-        return text + ("." if u < 0.7 else "!") + pick(rng, closers)
-    return text + pick(rng, ("", "", "", " x", " :)"))
+        return text + ("." if u < 0.7 else "!") + _pick(rng, closers)
+    return text + _pick(rng, ("", "", "", " x", " :)"))
 
 
 def _n_fragments(rng: np.random.Generator, longer: float = 0.0) -> int:
@@ -139,8 +152,8 @@ def positive_answer(rng: np.random.Generator, probs: np.ndarray, extra_pool: tup
     -------
     Answer
     """
-    frags = draw_fragments(rng, "+", probs, _n_fragments(rng, longer), extra_pool, extra_share)
-    text = pick(rng, phrases.OPENERS) + _join(rng, [f.text for f in frags])
+    frags = _draw_fragments(rng, "+", probs, _n_fragments(rng, longer), extra_pool, extra_share)
+    text = _pick(rng, phrases.OPENERS) + _join(rng, [f.text for f in frags])
     return _answer(_finish(rng, _capitalise(text)), frags)
 
 
@@ -165,19 +178,19 @@ def negative_answer(rng: np.random.Generator, probs: np.ndarray, mixed_share: fl
     Answer
     """
     mixed = rng.random() < mixed_share
-    frags = draw_fragments(rng, "-", probs, _n_fragments(rng, longer), extra_pool, extra_share,
+    frags = _draw_fragments(rng, "-", probs, _n_fragments(rng, longer), extra_pool, extra_share,
                            suggest_share=0.0 if mixed else 0.25)
     body = _join(rng, [f.text for f in frags])
     if mixed:
         if rng.random() < 0.5:
-            lead_text, lead = pick(rng, phrases.MIXED_LEADS), []
+            lead_text, lead = _pick(rng, phrases.MIXED_LEADS), []
         else:
-            lead = draw_fragments(rng, "+", probs, 1)
+            lead = _draw_fragments(rng, "+", probs, 1)
             lead_text = lead[0].text
-        text = _capitalise(lead_text) + pick(rng, phrases.CONTRASTS) + body
+        text = _capitalise(lead_text) + _pick(rng, phrases.CONTRASTS) + body
         frags = lead + frags
     else:
-        text = _capitalise(pick(rng, phrases.NEGATIVE_OPENERS) + body)
+        text = _capitalise(_pick(rng, phrases.NEGATIVE_OPENERS) + body)
     return _answer(_finish(rng, text, phrases.NEGATIVE_CLOSERS), frags)
 
 
@@ -196,20 +209,31 @@ def missing_answer(rng: np.random.Generator, probs: np.ndarray) -> Answer:
     Answer
     """
     n = int(rng.choice((1, 2, 3), p=(0.6, 0.3, 0.1)))
-    frags = draw_fragments(rng, "-", probs, n, suggest_share=0.75)
+    frags = _draw_fragments(rng, "-", probs, n, suggest_share=0.75)
     if n > 1 and rng.random() < 0.5:
         body = ", ".join(f.text for f in frags[:-1]) + " and " + frags[-1].text
     else:
         body = _join(rng, [f.text for f in frags])
-    return _answer(_finish(rng, _capitalise(pick(rng, phrases.MISSING_OPENERS) + body), phrases.NEGATIVE_CLOSERS), frags)
+    return _answer(_finish(rng, _capitalise(_pick(rng, phrases.MISSING_OPENERS) + body), phrases.NEGATIVE_CLOSERS), frags)
 
 
 def topics_answer(rng: np.random.Generator) -> Answer:
-    """Compose a list of themed-Cuppa topics ("payment and recognition, digital exclusion")."""
+    """Compose an answer to "what topics would you like to discuss?" from the topic list.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Source of every random choice.
+
+    Returns
+    -------
+    Answer
+        One to three topics ("payment and recognition, digital exclusion").
+    """
     n = int(rng.choice((1, 2, 3), p=(0.5, 0.35, 0.15)))
     idx = sorted(int(i) for i in rng.choice(len(phrases.TOPICS), size=n, replace=False))
     frags = [phrases.TOPICS[i] for i in idx]
-    sep = pick(rng, (", ", "; ", " and ", ", "))
+    sep = _pick(rng, (", ", "; ", " and ", ", "))
     texts = [f.text for f in frags]
     if sep == " and " and n > 2:
         text = ", ".join(texts[:-1]) + " and " + texts[-1]
@@ -219,15 +243,25 @@ def topics_answer(rng: np.random.Generator) -> Answer:
 
 
 def short_answer(rng: np.random.Generator, for_spreadsheet: bool = False, first_question: bool = False) -> Answer:
-    """Return an "n/a" / "nothing really" style answer.
+    """Return an "n/a" / "nothing really" style answer, which expresses no theme.
 
-    None start like a spreadsheet formula when ``for_spreadsheet``; none say "as above" when
-    ``first_question``.
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Source of the choice.
+    for_spreadsheet : bool, optional
+        Leave out answers that start like a formula ("-"), for XLSX cells.
+    first_question : bool, optional
+        Leave out "as above"/"see above", which make no sense in a form's first question.
+
+    Returns
+    -------
+    Answer
     """
     pool = tuple(s for s in phrases.SHORT_ANSWERS
                  if not (for_spreadsheet and s.startswith(FORMULA_START))
                  and not (first_question and s in phrases.REFERRING_SHORT_ANSWERS))
-    return Answer(pick(rng, pool), ())
+    return Answer(_pick(rng, pool), ())
 
 
 def _swap(rng: np.random.Generator, word: str) -> str:
@@ -270,7 +304,7 @@ def add_typos(rng: np.random.Generator, text: str) -> str:
     for _ in range(int(rng.integers(1, 3))):
         if not candidates:
             break
-        i = pick(rng, candidates)
-        slip = pick(rng, (_swap, _drop, _double))
+        i = _pick(rng, candidates)
+        slip = _pick(rng, (_swap, _drop, _double))
         words[i] = slip(rng, words[i])
     return " ".join(words)

@@ -28,7 +28,19 @@ def _atomic_write(path: Path, data: bytes) -> Path:
 
 
 def write_text(path: str | os.PathLike, text: str) -> Path:
-    """Write UTF-8 text with ``\\n`` line endings; return the path."""
+    """Write UTF-8 text atomically, exactly as given (callers use ``\\n`` line endings).
+
+    Parameters
+    ----------
+    path : path-like
+        File to write; its folder is created if missing.
+    text : str
+        Content.
+
+    Returns
+    -------
+    pathlib.Path
+    """
     return _atomic_write(Path(path), text.encode("utf-8"))
 
 
@@ -113,7 +125,7 @@ def write_xlsx(path: str | os.PathLike, sheet: str, header: Sequence[str], rows:
     return save_workbook(wb, path)
 
 
-def yaml_scalar(value) -> str:
+def _yaml_scalar(value) -> str:
     """Return a YAML scalar: JSON-quoted strings, plain ints, true/false."""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -124,17 +136,35 @@ def yaml_scalar(value) -> str:
     raise TypeError(f"unexpected YAML value {value!r}")
 
 
-def yaml_flow(value) -> str:
+def _yaml_flow(value) -> str:
     """Return a one-line YAML flow form of a scalar, list or dict (insertion order kept)."""
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {yaml_flow(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{k}: {_yaml_flow(v)}" for k, v in value.items()) + "}"
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(yaml_flow(v) for v in value) + "]"
-    return yaml_scalar(value)
+        return "[" + ", ".join(_yaml_flow(v) for v in value) + "]"
+    return _yaml_scalar(value)
 
 
-def yaml_block(value, indent: int = 0) -> list[str]:
-    """Return YAML block lines: dicts of dicts nest as blocks, lists of dicts as ``- {flow}``, the rest flow."""
+def yaml_block(value: dict, indent: int = 0) -> list[str]:
+    """Return YAML lines for an ordered mapping, keeping its key order.
+
+    Mappings whose values include mappings nest as blocks; lists of mappings become
+    ``- {flow}`` items; everything else is written in one-line flow style. Strings are
+    JSON-quoted, which YAML reads back unchanged, so no value can turn into a number,
+    boolean or date.
+
+    Parameters
+    ----------
+    value : dict
+        Mapping of str (or int) keys to str, int, bool, list or dict values.
+    indent : int, optional
+        Spaces before each top-level key.
+
+    Returns
+    -------
+    list of str
+        Lines without line endings.
+    """
     pad = " " * indent
     lines: list[str] = []
     for key, item in value.items():
@@ -143,7 +173,7 @@ def yaml_block(value, indent: int = 0) -> list[str]:
             lines.extend(yaml_block(item, indent + 2))
         elif isinstance(item, (list, tuple)) and item and all(isinstance(v, dict) for v in item):
             lines.append(f"{pad}{key}:")
-            lines.extend(f"{pad}  - {yaml_flow(v)}" for v in item)
+            lines.extend(f"{pad}  - {_yaml_flow(v)}" for v in item)
         else:
-            lines.append(f"{pad}{key}: {yaml_flow(item)}")
+            lines.append(f"{pad}{key}: {_yaml_flow(item)}")
     return lines
