@@ -135,6 +135,11 @@ def forest_plot(result: MetaResult, yi, vi, labels: Sequence[str], *,
     evalkit.figures.FigureWithAlt
         The figure with data-driven alt text and a short title.
 
+    Notes
+    -----
+    Study intervals are ``yi +/- z sqrt(vi)`` (normal quantile), as in metafor's ``forest()``;
+    the pooled interval and the prediction interval are those of ``result``.
+
     Raises
     ------
     MetaAnalysisError

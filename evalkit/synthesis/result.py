@@ -140,8 +140,9 @@ class MetaResult:
 
     def _repr_html_(self) -> str:
         """Accessible HTML table for Jupyter."""
-        return _html_table(self.summary_frame().T.rename(columns={"pooled": "value"}),
-                           _caption(self))
+        frame = self.summary_frame().T.rename(columns={"pooled": "value"})
+        frame.index.name = "statistic"
+        return _html_table(frame, _caption(self))
 
 
 def _caption(result: MetaResult) -> str:
@@ -172,6 +173,8 @@ def _p_text(p: float, digits: int, equals: bool = False) -> str:
 def _html_table(frame: pd.DataFrame, caption: str) -> str:
     """Render a DataFrame as a small accessible HTML table with a caption and header scopes."""
     def cell(value) -> str:
+        if value is None:
+            return ""
         if isinstance(value, (float, np.floating)):
             return "NA" if np.isnan(value) else f"{value:.4f}"
         return html.escape(str(value))
@@ -183,7 +186,8 @@ def _html_table(frame: pd.DataFrame, caption: str) -> str:
         for idx, row in zip(frame.index, frame.itertuples(index=False))
     )
     return (f'<table class="evalkit-meta"><caption>{html.escape(caption)}</caption>'
-            f'<thead><tr><th scope="col"></th>{head}</tr></thead><tbody>{rows}</tbody></table>')
+            f'<thead><tr><th scope="col">{html.escape(str(frame.index.name or "item"))}</th>{head}</tr>'
+            f'</thead><tbody>{rows}</tbody></table>')
 
 
 @dataclass(frozen=True)
