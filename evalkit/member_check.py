@@ -291,6 +291,17 @@ def _reviewer_name(wb, path: Path) -> str:
     return path.stem
 
 
+def _values_or_formulas(wb, path: Path) -> list[tuple]:
+    """Themes sheet cell values; a formula never calculated (no cached value) keeps its text."""
+    values = [list(r) for r in wb[THEMES_SHEET].iter_rows(values_only=True)]
+    formulas = load_workbook(path)[THEMES_SHEET].iter_rows(values_only=True)
+    for row, raw in zip(values, formulas):
+        for i, cell in enumerate(raw[:len(row)]):
+            if row[i] is None and isinstance(cell, str) and cell.startswith("="):
+                row[i] = cell
+    return [tuple(r) for r in values]
+
+
 def _read_one(path: Path, known: set[str] | None) -> list[dict]:
     """Rows of one returned workbook, each with its answer or the problem that quarantined it."""
     if not path.is_file():
@@ -305,7 +316,7 @@ def _read_one(path: Path, known: set[str] | None) -> list[dict]:
         raise DataValidationError([Problem(str(path), None, None,
                                            f"No sheet called {THEMES_SHEET!r} (found {wb.sheetnames}); "
                                            "the sheet may have been renamed: rename it back.", True)])
-    rows = list(wb[THEMES_SHEET].iter_rows(values_only=True))
+    rows = _values_or_formulas(wb, path)
     columns = _header_map(rows[0] if rows else ())
     missing = [HEADERS[k] for k in ("answer", "comment", "theme_id") if k not in columns]
     if missing:
