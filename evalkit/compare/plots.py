@@ -4,8 +4,9 @@ Disagreement extends left of zero, agreement right, the neutral answer straddles
 (Robbins & Heiberger 2011, "Plotting Likert and other rating scales"). Bars are drawn from
 the *rounded* counts of the suppression policy; answers whose counts are hidden are pooled
 into one hatched grey "not shown" segment at the right end, so no hidden count can be read
-off the chart. Every segment of 5% or more carries its percentage, so colour is never the
-only cue.
+off the chart. Every segment of 9% or more carries its percentage, so colour is not the
+only cue; narrower segments are named in the legend, the alt text and the table that
+should sit beside every chart (:func:`evalkit.compare.profiles.likert_distribution`).
 """
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from evalkit.privacy.suppression import SuppressionPolicy, policy_or_default
 
 _DARK = {LIKERT_COLOURS[0], LIKERT_COLOURS[-1]}
 _HIDDEN_COLOUR = "#F7F7F7"
+# Narrowest segment (in percentage points of the 200-point axis) whose label fits inside it.
+_LABEL_MIN = 9
 
 
 def likert_shares(survey: pd.DataFrame, items: Sequence[str], *,
@@ -112,7 +115,9 @@ def likert_diverging_chart(survey: pd.DataFrame, items: Sequence[str], *,
     mid = len(levels) // 2
     neutral = levels[mid] if len(levels) % 2 else None
     negatives = levels[:mid]
-    fig, ax = new_figure(8.0, 0.7 * len(items) + 1.8)
+    longest = max((len(labels[i]) for i in items), default=10)
+    fig, ax = new_figure(6.0 + 0.09 * longest, 0.7 * len(items) + 2.2)
+    fig.set_layout_engine("constrained")
     ypos = np.arange(len(items))[::-1]
     for y, item in zip(ypos, items):
         row = shares.loc[item]
@@ -134,12 +139,11 @@ def likert_diverging_chart(survey: pd.DataFrame, items: Sequence[str], *,
     ax.set_xlim(-100, 100)
     ax.set_xticks([-100, -50, 0, 50, 100], ["100%", "50%", "0", "50%", "100%"])
     ax.set_xlabel("Share of respondents (disagree to the left, agree to the right)")
-    ax.set_title(title)
+    fig.suptitle(title)
     handles, names = ax.get_legend_handles_labels()
     unique = dict(zip(names, handles))
-    ax.legend(unique.values(), unique.keys(), loc="upper center", bbox_to_anchor=(0.5, -0.22),
-              ncol=3, frameon=False, fontsize=10)
-    fig.tight_layout()
+    fig.legend(unique.values(), unique.keys(), loc="outside lower center", ncol=3,
+               frameon=False, fontsize=10)
     return FigureWithAlt(fig, likert_alt_text(shares, labels, levels, policy), title)
 
 
@@ -171,21 +175,27 @@ def likert_alt_text(shares: pd.DataFrame, labels: Mapping[str, str], levels: Seq
             parts.append(f"For '{label}', fewer than {policy.min_count} people answered, so "
                          "the answers are not shown")
             continue
-        agree = np.nansum([row[lv] for lv in positives])
-        disagree = np.nansum([row[lv] for lv in negatives])
-        text = (f"For '{label}', {agree:.0f}% of {int(row['n'])} respondents agreed or strongly "
-                f"agreed and {disagree:.0f}% disagreed or strongly disagreed")
-        if row["hidden"] > 0:
-            text += (f" ({row['hidden']:.0f}% of answers are not shown because fewer than "
-                     f"{policy.min_count} people gave them)")
-        parts.append(text)
+        agree = _side(row, positives, "agreed or strongly agreed")
+        disagree = _side(row, negatives, "disagreed or strongly disagreed")
+        parts.append(f"For '{label}', of {int(row['n'])} respondents {agree} and {disagree}")
     return "; ".join(parts) + "."
+
+
+def _side(row: pd.Series, levels: Sequence[int], verb: str) -> str:
+    """Describe one side of the scale, honest about hidden answers."""
+    shown = float(np.nansum([row[lv] for lv in levels]))
+    hidden = any(np.isnan(row[lv]) for lv in levels)
+    if not hidden:
+        return f"{shown:.0f}% {verb}"
+    if shown > 0:
+        return f"at least {shown:.0f}% {verb}"
+    return f"the number who {verb} is not shown (small numbers)"
 
 
 def _segment(ax, y, left, width, colour, label) -> None:
     """Draw one bar segment and print its percentage when there is room."""
     ax.barh(y, width, left=left, color=colour, height=0.6, label=label, edgecolor="white")
-    if width >= 5:
+    if width >= _LABEL_MIN:
         ax.text(left + width / 2, y, f"{width:.0f}%", ha="center", va="center", fontsize=9,
                 color="white" if colour in _DARK else "black")
 

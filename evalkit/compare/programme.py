@@ -305,7 +305,7 @@ def programme_comparisons(programme, *, source: str = SURVEY,
     layout = survey_layout(programme, source)
     return compare_projects(programme.tables[source], layout.items,
                             group_column=programme.sources[source].project_column, method=method,
-                            policy=programme_policy(programme))
+                            labels=layout.labels, policy=programme_policy(programme))
 
 
 def programme_representation(programme, *, source: str = SURVEY) -> tuple[pd.DataFrame, dict]:
@@ -330,8 +330,7 @@ def programme_representation(programme, *, source: str = SURVEY) -> tuple[pd.Dat
     project = programme.sources[source].project_column
     table = representation_table(survey, columns, project_column=project, choices=layout.choices,
                                  policy=programme_policy(programme))
-    labels = {c: layout.labels.get(c, c).lower() for c in columns}
-    notes = {str(p): representation_note(table, str(p), labels=labels)
+    notes = {str(p): representation_note(table, str(p))
              for p in sorted(survey[project].astype(str).unique())}
     return table, notes
 

@@ -105,7 +105,7 @@ def representation_table(survey: pd.DataFrame, columns: Sequence[str], *,
 
 
 def representation_note(table: pd.DataFrame, project: str, *, threshold: float = 15.0,
-                        labels: Mapping[str, str] | None = None) -> str:
+                        labels: Mapping[str, str] | None = None, max_points: int = 4) -> str:
     """A short plain-language note comparing one project's respondents with the programme's.
 
     Parameters
@@ -118,32 +118,46 @@ def representation_note(table: pd.DataFrame, project: str, *, threshold: float =
     threshold : float
         Percentage-point gap worth mentioning.
     labels : mapping, optional
-        Characteristic -> readable name (e.g. ``{"age_band": "age band"}``).
+        Characteristic -> readable name (default: the column name, "_" as spaces).
+    max_points : int
+        Most differences to name (largest gaps first); the rest are counted.
 
     Returns
     -------
     str
+
+    Raises
+    ------
+    ConfigError
+        When ``project`` is not a project column of ``table``.
     """
     if f"{project} %" not in table.columns or project == PROGRAMME:
         projects = [c[:-2] for c in table.columns if c.endswith(" %") and c != f"{PROGRAMME} %"]
         raise ConfigError(f"representation_note: {project!r} is not a project in the table; "
                           f"the projects are {projects}.")
     labels = dict(labels or {})
-    notes = []
-    for row in table.to_dict("records"):
+    points = []
+    for order, row in enumerate(table.to_dict("records")):
         name = labels.get(row["characteristic"], row["characteristic"].replace("_", " "))
         here, there = row[f"{project} %"], row[f"{PROGRAMME} %"]
         if SUPPRESSED in (here, there) or row["category"] == NOT_GIVEN:
             continue
         gap = float(here.rstrip("%")) - float(there.rstrip("%"))
-        if row[project] == "0" and row[PROGRAMME] not in ("0", SUPPRESSED):
-            notes.append(f"nobody answered with {name} '{row['category']}' (about "
-                         f"{row[PROGRAMME]} did across the programme)")
+        if row[project] == "0" and row[PROGRAMME] != "0":
+            text = (f"no respondents gave {name} '{row['category']}' ({there} did across the "
+                    "programme)")
         elif abs(gap) >= threshold:
-            notes.append(f"{here} gave {name} '{row['category']}' compared with {there} across "
-                         "the programme")
-    if not notes:
+            text = (f"{here} gave {name} '{row['category']}' compared with {there} across the "
+                    "programme")
+        else:
+            continue
+        points.append((-abs(gap), order, text))
+    if not points:
         return (f"In {project}, the mix of respondents looks broadly like the programme as a "
                 f"whole (no group differs by {threshold:.0f} percentage points or more).")
-    return (f"In {project}, " + "; ".join(notes) + ". Think about whose voices are missing "
-            "and how to reach them.")
+    points.sort()
+    named = [text for _, _, text in points[:max_points]]
+    more = len(points) - len(named)
+    tail = f"; and {more} smaller difference{'s' if more > 1 else ''}" if more else ""
+    return (f"In {project}, " + "; ".join(named) + tail + ". Think about whose voices are "
+            "missing and how to reach them.")

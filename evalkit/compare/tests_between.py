@@ -152,6 +152,8 @@ class GroupComparison:
     ----------
     item : str
         The compared column.
+    label : str
+        How sentences name the item (the question text).
     omnibus : pandas.DataFrame
         One row: item, k (groups), n, H, df, p.
     pairwise : pandas.DataFrame
@@ -169,6 +171,7 @@ class GroupComparison:
     """
 
     item: str
+    label: str
     omnibus: pd.DataFrame
     pairwise: pd.DataFrame
     excluded: tuple[str, ...]
@@ -190,7 +193,7 @@ class GroupComparison:
 
     def sentences(self) -> list[str]:
         """Plain-language sentences, one per pair, that do not overclaim."""
-        return [describe_difference(row, self.item, self.policy, confidence=self.confidence)
+        return [describe_difference(row, self.label, self.policy, confidence=self.confidence)
                 for row in self.pairwise.to_dict("records")]
 
     def summary(self) -> str:
@@ -212,6 +215,7 @@ class GroupComparison:
 
 def compare_groups(df: pd.DataFrame, value_column: str, *, group_column: str = "project_id",
                    method: str = "mann-whitney", confidence: float = 0.95,
+                   label: str | None = None,
                    policy: SuppressionPolicy | Mapping | None = None) -> GroupComparison:
     """Compare one ordinal item across projects.
 
@@ -227,6 +231,8 @@ def compare_groups(df: pd.DataFrame, value_column: str, *, group_column: str = "
         Pairwise test; p values are Holm-corrected across all pairs of this item.
     confidence : float
         Confidence level of Cliff's delta intervals.
+    label : str, optional
+        The question text used in sentences (defaults to ``value_column``).
     policy : SuppressionPolicy or mapping, optional
         Projects with fewer than ``min_summary_n`` answers are left out (their summaries
         may not be published) and listed in ``excluded``.
@@ -276,13 +282,13 @@ def compare_groups(df: pd.DataFrame, value_column: str, *, group_column: str = "
     pairwise = pd.DataFrame(rows)
     pairwise.insert(pairwise.columns.get_loc("p") + 1, "p_holm",
                     multipletests(pairwise["p"].to_numpy(), method="holm")[1])
-    return GroupComparison(value_column, omnibus, pairwise, tuple(excluded), method,
+    return GroupComparison(value_column, label or value_column, omnibus, pairwise, tuple(excluded), method,
                            confidence, policy)
 
 
 def compare_projects(survey: pd.DataFrame, items: Sequence[str], *,
                      group_column: str = "project_id", method: str = "mann-whitney",
-                     confidence: float = 0.95,
+                     confidence: float = 0.95, labels: Mapping[str, str] | None = None,
                      policy: SuppressionPolicy | Mapping | None = None) -> dict[str, GroupComparison]:
     """Run :func:`compare_groups` for each item (Holm correction within each item's pairs).
 
@@ -294,6 +300,8 @@ def compare_projects(survey: pd.DataFrame, items: Sequence[str], *,
         Ordinal columns to compare.
     group_column, method, confidence, policy
         As for :func:`compare_groups`.
+    labels : mapping, optional
+        Item -> question text for the sentences.
 
     Returns
     -------
@@ -301,7 +309,8 @@ def compare_projects(survey: pd.DataFrame, items: Sequence[str], *,
         In the order of ``items``.
     """
     return {item: compare_groups(survey, item, group_column=group_column, method=method,
-                                 confidence=confidence, policy=policy) for item in items}
+                                 confidence=confidence, label=(labels or {}).get(item),
+                                 policy=policy) for item in items}
 
 
 def describe_difference(row: Mapping, item_label: str,
@@ -342,7 +351,8 @@ def describe_difference(row: Mapping, item_label: str,
         if abs(row["delta"]) < 0.147:
             gist = f"{a} and {b} rated '{item_label}' about the same"
         else:
-            gist = f"{a} rated '{item_label}' a little {direction} than {b}"
+            gist = (f"{a} rated '{item_label}' {direction} than {b}, a {row['magnitude']} "
+                    "difference")
         return (f"{gist} ({effect}). {lead} this difference is uncertain; treat it as a prompt "
                 "for discussion, not a finding.")
     return (f"Respondents in {a} ({na}) tended to rate '{item_label}' {direction} than those in "
