@@ -1,0 +1,381 @@
+"""``evalkit code`` and ``evalkit train``: code or learn from a whole CSV/XLSX file.
+
+:func:`code_file` streams the input in chunks and appends one tidy table
+(``response_id, theme_id, source, score, evidence``) with rows from the rule coder
+(``source="rules"``; negated matches have ``score = -1`` and ``NOT`` evidence), VADER sentiment
+(``source="sentiment"``; ``theme_id`` is the label, ``score`` the compound) and, with a model,
+the ThemeClassifier's suggestions (``source="model"``; ``score`` is the probability).
+
+Each distinct answer is tokenised, scored and classified once: results are memoised by text
+across chunks (resampled or templated data repeat answers a lot), so the cost grows with the
+number of *distinct* answers, and the per-row work is array indexing and writing.
+"""
+from __future__ import annotations
+
+import codecs
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from evalkit.coding.codebook import load_codebook
+from evalkit.coding.rules import CODE_COLUMNS, RuleCoder, expand_to_rows
+from evalkit.coding.sentiment import SentimentCoder
+from evalkit.coding.text import ProcessedTexts
+from evalkit.errors import DataValidationError, EvalkitError, Problem
+
+MEMO_LIMIT = 500_000
+"""Distinct answers remembered across chunks before the memo is cleared (bounds memory)."""
+
+_SOURCES = ("rules", "sentiment", "model")
+
+
+def _csv_encoding(path: Path) -> str:
+    """Return ``utf-8-sig`` if the whole file decodes as UTF-8, else ``cp1252`` (Excel's)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as fh:
+            while block := fh.read(1 << 24):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8-sig"
+
+
+def _missing_columns(path: Path, columns: list[str], wanted: dict[str, str]) -> None:
+    """Raise DataValidationError naming every wanted column absent from ``columns``."""
+    problems = [
+        Problem(str(path), 1, col, f"no {what} column {col!r}; the file's columns are "
+                f"{', '.join(map(repr, columns))}. Check the spelling (it is case-sensitive).", True)
+        for col, what in wanted.items() if col not in columns
+    ]
+    if problems:
+        raise DataValidationError(problems)
+
+
+def read_chunks(path, columns: dict[str, str], chunk_size: int = 20000):
+    """Yield the wanted columns of a CSV or XLSX file in chunks of rows, as text.
+
+    Parameters
+    ----------
+    path : path-like
+        ``.csv`` (UTF-8, UTF-8 with BOM or Windows-1252) or ``.xlsx``/``.xlsm`` (first sheet).
+    columns : dict
+        Column name -> what it is (used in error messages), e.g. ``{"comment": "text"}``.
+    chunk_size : int
+        Rows per chunk.
+
+    Yields
+    ------
+    (int, pandas.DataFrame)
+        Spreadsheet row number of the chunk's first row (header is row 1), and the chunk
+        with the wanted columns as strings (blank cells as ``""``).
+
+    Raises
+    ------
+    DataValidationError
+        If the file is missing, unreadable or lacks a column (names the file and column).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataValidationError([Problem(str(path), None, None, "file not found; check the path.", True)])
+    suffix = path.suffix.lower()
+    wanted = list(dict.fromkeys(columns))
+    try:
+        if suffix in (".csv", ".txt"):
+            encoding = _csv_encoding(path)
+            header = list(pd.read_csv(path, nrows=0, encoding=encoding).columns)
+            _missing_columns(path, header, columns)
+            reader = pd.read_csv(path, usecols=wanted, dtype=str, keep_default_na=False,
+                                 na_filter=False, encoding=encoding, chunksize=chunk_size)
+            first = 2
+            for chunk in reader:
+                yield first, chunk[wanted]
+                first += len(chunk)
+        elif suffix in (".xlsx", ".xlsm"):
+            frame = pd.read_excel(path, sheet_name=0, dtype=object)
+            _missing_columns(path, [str(c) for c in frame.columns], columns)
+            frame = frame[wanted].map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
+            for start in range(0, len(frame), chunk_size):
+                yield start + 2, frame.iloc[start:start + chunk_size].reset_index(drop=True)
+        else:
+            raise DataValidationError([Problem(str(path), None, None,
+                                               f"cannot read {suffix!r} files; save it as .csv or .xlsx.", True)])
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, OSError) as err:
+        if isinstance(err, EvalkitError):
+            raise
+        raise DataValidationError([Problem(str(path), None, None,
+                                           f"could not read the file ({err}); check it opens in a "
+                                           f"spreadsheet and is saved as CSV or XLSX.", True)]) from None
+
+
+def _load_model(path):
+    """Load a saved ThemeClassifier and check it has the interface the pipeline uses."""
+    import joblib
+
+    path = Path(path)
+    if not path.is_file():
+        raise EvalkitError(f"{path}: model file not found; create one with 'evalkit train'.")
+    try:
+        model = joblib.load(path)
+    except Exception as err:
+        raise EvalkitError(f"{path}: could not load the model ({type(err).__name__}: {err}); "
+                           f"re-create it with 'evalkit train'.") from None
+    if not all(hasattr(model, a) for a in ("predict", "predict_proba", "classes_")):
+        raise EvalkitError(f"{path}: not a fitted ThemeClassifier (needs predict, predict_proba, "
+                           f"classes_); re-create it with 'evalkit train'.")
+    return model
+
+
+def model_codes(model, docs: list[str]) -> pd.DataFrame:
+    """Code distinct texts with a fitted classifier.
+
+    Parameters
+    ----------
+    model : ThemeClassifier
+        Anything with ``predict``, ``predict_proba`` and ``classes_`` (multi-label: a 0/1
+        prediction matrix whose columns follow ``classes_``).
+    docs : list of str
+        Distinct texts; blank ones get no code.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``doc, theme_id, score, evidence``: one row per predicted theme, ``score`` its
+        probability, ``evidence`` empty; sorted by doc.
+    """
+    empty = pd.DataFrame({"doc": pd.Series([], dtype=np.int64), "theme_id": [], "score": [], "evidence": []})
+    keep = np.flatnonzero([bool(d.strip()) for d in docs])
+    if not len(keep):
+        return empty
+    texts = [docs[i] for i in keep]
+    probs = np.asarray(model.predict_proba(texts), dtype=np.float64)
+    pred = np.asarray(model.predict(texts))
+    classes = np.asarray(model.classes_, dtype=object)
+    if pred.ndim == 1:
+        col = np.searchsorted(classes, pred) if np.all(classes[:-1] <= classes[1:]) else \
+            np.array([list(classes).index(p) for p in pred])
+        rows = np.arange(len(texts))
+    else:
+        rows, col = np.nonzero(pred)
+    return pd.DataFrame({
+        "doc": keep[rows].astype(np.int64),
+        "theme_id": np.array([str(c) for c in classes[col]], dtype=object),
+        "score": probs[rows, col].round(6),
+        "evidence": "",
+    })
+
+
+class _Memo:
+    """Per-source codes of every distinct text seen so far, indexed by a global text id."""
+
+    def __init__(self):
+        self.gid: dict[str, int] = {}
+        self.store = {s: [] for s in _SOURCES}
+        self.frames: dict[str, pd.DataFrame] = {}
+
+    def __len__(self) -> int:
+        return len(self.gid)
+
+    def add(self, source: str, per_doc: pd.DataFrame, offset: int) -> None:
+        """Append codes of new texts (doc ids relative to ``offset``)."""
+        per_doc = per_doc.assign(doc=per_doc["doc"].to_numpy(dtype=np.int64) + offset)
+        self.store[source].append(per_doc[["doc", "theme_id", "score", "evidence"]])
+        self.frames.pop(source, None)
+
+    def frame(self, source: str) -> pd.DataFrame:
+        """All codes of one source, sorted by global text id."""
+        if source not in self.frames:
+            parts = self.store[source]
+            frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+                {"doc": pd.Series([], dtype=np.int64), "theme_id": [], "score": [], "evidence": []})
+            self.store[source] = [frame]
+            self.frames[source] = frame
+        return self.frames[source]
+
+
+def _code_chunk(memo: _Memo, texts: list[str], ids, rules: RuleCoder, sentiment: SentimentCoder, model):
+    """Tidy codes for one chunk, coding only texts the memo has not seen."""
+    codes, uniques = pd.factorize(pd.Series(texts, dtype=object), sort=False)
+    gids = np.empty(len(uniques), dtype=np.int64)
+    new = []
+    for i, text in enumerate(uniques):
+        g = memo.gid.get(text)
+        if g is None:
+            g = len(memo.gid)
+            memo.gid[text] = g
+            new.append(text)
+        gids[i] = g
+    if new:
+        offset = len(memo.gid) - len(new)
+        pt = ProcessedTexts(new)
+        memo.add("rules", rules.code_docs(pt), offset)
+        memo.add("sentiment", sentiment.code_docs(new), offset)
+        if model is not None:
+            memo.add("model", model_codes(model, new), offset)
+    row_gid = gids[codes]
+    position = np.arange(len(texts))
+    parts = []
+    for rank, source in enumerate(s for s in _SOURCES if s != "model" or model is not None):
+        table = expand_to_rows(memo.frame(source), row_gid, position, source=source)
+        table["_order"] = table["response_id"].astype(np.int64) * 4 + rank
+        parts.append(table)
+    out = pd.concat(parts, ignore_index=True).sort_values("_order", kind="stable")
+    out["response_id"] = np.asarray(ids, dtype=object)[out["response_id"].to_numpy(dtype=np.int64)]
+    return out[CODE_COLUMNS]
+
+
+def code_file(input, text_column, out, codebook=None, model=None, id_column=None,
+              chunk_size=20000, progress=True) -> str:
+    """Code every answer in a CSV/XLSX file with rules, sentiment and (optionally) a model.
+
+    Parameters
+    ----------
+    input : path-like
+        ``.csv`` or ``.xlsx`` file with one answer per row.
+    text_column : str
+        Column holding the free text.
+    out : path-like
+        Output table, ``.csv`` (written atomically; same input, same bytes).
+    codebook : path-like, Codebook or None
+        Codebook for the rule coder (YAML/CSV/QDC); None for the default co-production one.
+    model : path-like or None
+        A ThemeClassifier saved by ``evalkit train`` (joblib).
+    id_column : str, optional
+        Column with response ids; default the row number as a spreadsheet shows it (the
+        header is row 1, so the first answer is 2).
+    chunk_size : int, default 20000
+        Rows read and written at a time.
+    progress : bool, default True
+        Show a tqdm progress bar on stderr.
+
+    Returns
+    -------
+    str
+        One summary line: rows, distinct answers, and rows written per source.
+
+    Raises
+    ------
+    DataValidationError
+        Missing/unreadable input or missing columns (names file and column).
+    EvalkitError
+        Unusable codebook, model or output type.
+    """
+    from tqdm.auto import tqdm
+
+    out = Path(out)
+    if out.suffix.lower() != ".csv":
+        raise EvalkitError(f"{out}: write the coded table as .csv (got {out.suffix or 'no suffix'!r}).")
+    if int(chunk_size) < 1:
+        raise EvalkitError(f"--chunk-size must be at least 1 (got {chunk_size}).")
+    rules = RuleCoder(load_codebook(codebook if codebook is not None else "default"))
+    sentiment = SentimentCoder()
+    clf = _load_model(model) if model is not None else None
+    wanted = {text_column: "text"}
+    if id_column is not None:
+        wanted[id_column] = "id"
+    memo = _Memo()
+    counts = dict.fromkeys(_SOURCES, 0)
+    n_rows = 0
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    bar = tqdm(unit=" rows", disable=not progress, desc=f"coding {Path(input).name}")
+    try:
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
+            fh.write(",".join(CODE_COLUMNS) + "\n")
+            for first_row, chunk in read_chunks(input, wanted, chunk_size=int(chunk_size)):
+                if len(memo) > MEMO_LIMIT:
+                    memo = _Memo()
+                texts = chunk[text_column].tolist()
+                ids = (chunk[id_column].to_numpy(dtype=object) if id_column is not None
+                       else np.arange(first_row, first_row + len(chunk)))
+                table = _code_chunk(memo, texts, ids, rules, sentiment, clf)
+                for source, n in table["source"].value_counts().items():
+                    counts[source] += int(n)
+                table.to_csv(fh, header=False, index=False, lineterminator="\n", float_format="%.6g")
+                n_rows += len(chunk)
+                bar.update(len(chunk))
+        os.replace(tmp, out)
+    finally:
+        bar.close()
+        if tmp.exists():
+            tmp.unlink()
+    model_part = f", {counts['model']} model codes" if clf is not None else ""
+    return (f"Coded {n_rows} answers from {input}: {counts['rules']} rule codes, "
+            f"{counts['sentiment']} sentiment rows{model_part} -> {out}")
+
+
+def _read_all(path, columns: dict[str, str]) -> pd.DataFrame:
+    """Read the wanted columns of a whole file as text."""
+    parts = [chunk for _, chunk in read_chunks(path, columns, chunk_size=100_000)]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(columns))
+
+
+def train_file(input, text_column, label_columns, out, seed=0) -> str:
+    """Train a ThemeClassifier on a coded file and save it with joblib.
+
+    Parameters
+    ----------
+    input : path-like
+        ``.csv`` or ``.xlsx`` with the answers and their codes.
+    text_column : str
+        Column holding the free text.
+    label_columns : str or list of str
+        One column (single-label: the theme of each answer; rows with a blank label are left
+        out) or several 0/1 columns, one per theme (multi-label; blank counts as 0).
+    out : path-like
+        Model file to write (e.g. ``models/themes.joblib``).
+    seed : int, default 0
+        ``random_state`` of the classifier.
+
+    Returns
+    -------
+    str
+        One summary line.
+
+    Raises
+    ------
+    DataValidationError
+        Missing columns, or multi-label cells other than 0/1/blank (every bad cell listed by
+        row and column).
+    """
+    import joblib
+
+    from evalkit.coding.classifier import ThemeClassifier
+
+    labels = [label_columns] if isinstance(label_columns, str) else list(label_columns)
+    wanted = {text_column: "text", **{c: "label" for c in labels}}
+    frame = _read_all(input, wanted)
+    texts = frame[text_column].tolist()
+    if len(labels) == 1:
+        y = frame[labels[0]].str.strip()
+        keep = (y != "").to_numpy()
+        texts = [t for t, k in zip(texts, keep) if k]
+        y = y[keep].to_numpy(dtype=object)
+        skipped = int((~keep).sum())
+        kind = f"{len(set(y))} classes"
+    else:
+        problems = []
+        values = {}
+        for col in labels:
+            cells = frame[col].str.strip().replace({"": "0", "1.0": "1", "0.0": "0"})
+            bad = np.flatnonzero(~cells.isin(["0", "1"]).to_numpy())
+            problems += [Problem(str(input), int(r) + 2, col,
+                                 f"expected 1, 0 or blank for a theme column, got {frame[col].iloc[r]!r}.")
+                         for r in bad[:20]]
+            values[col] = (cells == "1").astype(np.int8).to_numpy()
+        if problems:
+            raise DataValidationError(problems)
+        y = pd.DataFrame(values, columns=labels)
+        skipped = 0
+        kind = f"{len(labels)} themes"
+    clf = ThemeClassifier(random_state=seed).fit(texts, y)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    joblib.dump(clf, tmp)
+    os.replace(tmp, out)
+    left_out = f" ({skipped} rows without a label left out)" if skipped else ""
+    return f"Trained ThemeClassifier on {len(texts)} answers ({kind}) from {input}{left_out} -> {out}"
