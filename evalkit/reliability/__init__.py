@@ -11,15 +11,13 @@ Double-coded free text (long tables ``response_id, coder, theme_id``):
 :func:`export_disagreements`, :func:`machine_vs_people`.
 """
 from evalkit.reliability.machine import machine_vs_people, out_of_fold_codes
+from evalkit.reliability.bootstrap import ReliabilityResult, bootstrap_ci, reliability_summary
 from evalkit.reliability.statistics import (
     ReliabilityError,
-    ReliabilityResult,
-    bootstrap_ci,
     cohens_kappa,
     gwet_ac1,
     krippendorff_alpha,
     percent_agreement,
-    reliability_summary,
 )
 from evalkit.reliability.themes import (
     disagreements,

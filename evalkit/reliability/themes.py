@@ -15,13 +15,8 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from evalkit.reliability.statistics import (
-    STATISTICS,
-    ReliabilityError,
-    _bootstrap_estimates,
-    _parts,
-    _percentile_interval,
-)
+from evalkit.reliability.bootstrap import _bootstrap_estimates, _percentile_interval
+from evalkit.reliability.statistics import STATISTICS, ReliabilityError, _parts
 from evalkit.xlsx import neutralise_formula, save_workbook
 
 KEY_COLUMNS = ("source", "response_id", "column")
