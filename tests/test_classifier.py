@@ -1,13 +1,15 @@
 """Tests for ``evalkit.coding.classifier.ThemeClassifier`` on small seeded synthetic corpora."""
 from __future__ import annotations
 
+import warnings
+
 import joblib
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.base import clone
 from sklearn.calibration import _sigmoid_calibration
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import NotFittedError, SkipTestWarning
 from sklearn.metrics import brier_score_loss, f1_score
 from sklearn.utils import estimator_checks
 from sklearn.utils.estimator_checks import parametrize_with_checks
@@ -376,7 +378,12 @@ def test_tiny_training_set_with_singleton_class_still_fits():
 # check_estimators_overwrite_params, check_dont_overwrite_parameters, check_readonly_memmap_input,
 # check_positive_only_tag_during_fit, and all legacy classifier checks.
 
-@parametrize_with_checks([ThemeClassifier()])
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", SkipTestWarning)
+    _SKLEARN_CHECKS = parametrize_with_checks([ThemeClassifier()])
+
+
+@_SKLEARN_CHECKS
 def test_parametrize_with_checks(estimator, check):
     # With string input declared, scikit-learn yields only check_estimator_cloneable here.
     check(estimator)
