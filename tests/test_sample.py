@@ -1,7 +1,10 @@
 """Tests for evalkit.sample: the seeded generator of the synthetic sample programme."""
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -78,6 +81,20 @@ def test_committed_sample_matches_fresh_generation(sample):
         assert committed.exists(), f"{committed} missing: run `make sample-data` and commit data/sample"
         assert committed.read_bytes() == (sample / name).read_bytes(), (
             f"{committed} differs from a fresh generation: run `make sample-data` and commit data/sample")
+
+
+def test_generation_does_not_depend_on_hash_randomisation(sample, tmp_path):
+    code = "import sys; from evalkit.sample import generate_sample; generate_sample(sys.argv[1])"
+    for hash_seed in ("0", "12345"):
+        out = tmp_path / hash_seed
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        subprocess.run([sys.executable, "-c", code, str(out)], check=True, env=env, cwd=REPO_DIR)
+        for name in FILES.values():
+            assert (out / name).read_bytes() == (sample / name).read_bytes(), (hash_seed, name)
+
+
+def test_only_the_documented_files_are_written(sample):
+    assert sorted(p.name for p in sample.iterdir()) == sorted(FILES.values())
 
 
 def test_text_files_are_utf8_with_unix_newlines_and_small(sample):
@@ -189,6 +206,20 @@ def test_projects_differ_in_their_likert_personalities(survey):
     assert means.loc["P04", "reciprocity"] < means["reciprocity"].median() - 0.8
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_project_personalities_hold_for_other_seeds(tmp_path, seed):
+    generate_sample(tmp_path, seed=seed)
+    survey = pd.read_csv(tmp_path / "feedback_survey.csv")
+    outcomes = pd.read_csv(tmp_path / "outcomes.csv")
+    means = survey.groupby("project_id")[["sharing_power", "accessibility", "reciprocity"]].mean()
+    assert means["sharing_power"].idxmin() == "P08"
+    assert means.loc["P05", "accessibility"] < means["accessibility"].median() - 0.8
+    assert means.loc["P04", "reciprocity"] < means["reciprocity"].median() - 0.8
+    change = (outcomes.wellbeing_after - outcomes.wellbeing_before).groupby(outcomes.project_id).mean()
+    assert change.idxmin() == "P06" and change["P06"] < 0
+    assert change.idxmax() == "P07"
+
+
 def test_likert_ratings_agree_with_what_people_wrote(survey, truth):
     negative_payment = truth[(truth.column == "could_be_better") & (truth.theme_id == "payment_recognition")]
     mentioned = survey.response_id.isin(negative_payment.response_id)
@@ -207,7 +238,8 @@ def test_outcomes_link_to_survey_and_have_realistic_change(survey, sample):
     assert 0.45 < np.corrcoef(before, after)[0, 1] < 0.75
     assert 4.0 < before.std() < 6.0
     change = (after - before).groupby(outcomes.project_id).mean()
-    assert change["P01"] > 2 and change["P06"] < 0.5
+    assert change["P07"] > 3 and change["P01"] > 2 and -1.5 < change["P06"] < 0
+    assert change.between(-1.5, 4.5).all()
 
 
 def test_project_facts_response_rates_vary(sample, survey):
@@ -261,6 +293,8 @@ def test_free_text_has_the_variety_of_real_answers(survey):
     assert written.str.contains(r"\b(?:but|though|although|However)\b").mean() > 0.05
     assert written.str.contains(r"\b(?:wasn't|never|not|didn't|no)\b").mean() > 0.15
     assert (written.str.lower() == written).mean() > 0.05
+    assert written.str.contains("\u2019").any(), "no phone-style curly apostrophes"
+    assert written.str.contains("\U0001F642|\U0001F44D").any(), "no emoji"
     assert (answers == "").mean() > 0.05
 
 
@@ -299,6 +333,6 @@ def test_double_coding_has_two_imperfect_coders_on_150_answers(sample, truth):
     truth_sets = truth.groupby(unit).theme_id.agg(frozenset)
     assert set(sets.index) <= set(truth_sets.index)
     agree = (sets.coder_a == sets.coder_b).mean()
-    assert 0.5 < agree < 0.95
+    assert 0.3 < agree < 0.9
     exact_a = (sets.coder_a == truth_sets.loc[sets.index]).mean()
     assert 0.6 < exact_a < 0.98

@@ -45,8 +45,9 @@ MISSING_WEIGHTS = {
     "diversity_of_voices": 2.5, "impact_change": 1.8, "payment_recognition": 1.5,
     "accessibility_online": 1.3, "accessibility_venue": 1.3, "organisation_communication": 0.6,
 }
-WELLBEING_MEAN, WELLBEING_SD, WELLBEING_R = 22.5, 5.0, 0.6
+WELLBEING_SD, WELLBEING_R = 5.0, 0.6
 TYPO_SHARE = 0.13
+SMART_QUOTE_SHARE = 0.15
 
 
 @dataclass
@@ -75,9 +76,11 @@ def _maybe_blank(rng: np.random.Generator, value: str, p_blank: float) -> str | 
 
 
 def _roughen(rng: np.random.Generator, answer: Answer) -> Answer:
-    """Apply the typo injector to a minority of answers."""
+    """Apply the typo injector to a minority of answers, and phone-style curly apostrophes to some."""
     if answer.text and answer.themes and rng.random() < TYPO_SHARE:
-        return answer._replace(text=text.add_typos(rng, answer.text))
+        answer = answer._replace(text=text.add_typos(rng, answer.text))
+    if "'" in answer.text and rng.random() < SMART_QUOTE_SHARE:
+        answer = answer._replace(text=answer.text.replace("'", "\u2019"))
     return answer
 
 
@@ -227,15 +230,28 @@ def _likert(rng: np.random.Generator, record: Record) -> dict[str, int]:
     return out
 
 
-def _wellbeing(rng: np.random.Generator, record: Record) -> tuple[int, int] | None:
-    """Draw SWEMWBS-style before/after scores (SD 5, r about 0.6), or None if not collected."""
-    if rng.random() >= record.project.outcome_coverage:
-        return None
-    z1, z2 = rng.normal(size=2)
-    change = record.project.wellbeing_change + 0.6 * (record.latent - record.project.satisfaction)
-    before = WELLBEING_MEAN + WELLBEING_SD * z1
-    after = WELLBEING_MEAN + change + WELLBEING_SD * (WELLBEING_R * z1 + np.sqrt(1 - WELLBEING_R**2) * z2)
-    return tuple(int(np.clip(np.rint(v), 7, 35)) for v in (before, after))
+def _wellbeing(rng: np.random.Generator, survey: list[Record]) -> list[tuple[Record, int, int]]:
+    """Draw SWEMWBS-style before/after scores (SD 5, r about 0.6) for most respondents.
+
+    Each project's mean change (before rounding and clipping) is set exactly to its target, so
+    even an eight-person project shows its intended pattern; people still vary around it, more
+    satisfied respondents improving a little more.
+    """
+    drawn: list[tuple[Record, float, float]] = []
+    for record in survey:
+        if rng.random() >= record.project.outcome_coverage:
+            continue
+        z1, z2 = rng.normal(size=2)
+        before = record.project.wellbeing_baseline + WELLBEING_SD * z1
+        after = (record.project.wellbeing_baseline + 0.6 * (record.latent - record.project.satisfaction)
+                 + WELLBEING_SD * (WELLBEING_R * z1 + np.sqrt(1 - WELLBEING_R**2) * z2))
+        drawn.append((record, before, after))
+    shift = {}
+    for spec in PROJECTS:
+        changes = [after - before for r, before, after in drawn if r.project is spec]
+        shift[spec.id] = spec.wellbeing_change - (float(np.mean(changes)) if changes else 0.0)
+    return [(r, *(int(np.clip(np.rint(v), 7, 35)) for v in (before, after + shift[r.project.id])))
+            for r, before, after in drawn]
 
 
 def _ground_truth(source: str, records: list[Record]) -> list[tuple[tuple[str, str, str], tuple[str, ...]]]:
@@ -327,7 +343,7 @@ def generate_sample(out_dir: str | os.PathLike, seed: int = DEFAULT_SEED) -> lis
     _plant_personal_details(rng, survey + sessions)
     for record in survey:
         record.values.update(_likert(rng, record))
-    outcomes = [(r, w) for r in survey if (w := _wellbeing(rng, r)) is not None]
+    outcomes = _wellbeing(rng, survey)
 
     files = config.FILES
     written = [write_text(out / files["programme"], config.programme_yaml(seed))]
@@ -339,7 +355,7 @@ def generate_sample(out_dir: str | os.PathLike, seed: int = DEFAULT_SEED) -> lis
     written.append(write_csv(out / files["feedback_survey"], config.SURVEY_HEADER, survey_rows))
     written.append(write_csv(out / files["outcomes"], config.OUTCOMES_HEADER, [
         [f"OC{i:04d}", r.respondent_id, r.project.id, before, after]
-        for i, (r, (before, after)) in enumerate(outcomes, start=1)]))
+        for i, (r, before, after) in enumerate(outcomes, start=1)]))
     session_rows = []
     for r in sessions:
         row = {"response_id": r.response_id, "project_id": r.project.id, **r.values,

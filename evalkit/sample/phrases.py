@@ -821,6 +821,8 @@ CLOSERS: tuple[str, ...] = (
     " Thanks for having me.",
     " :)",
     " x",
+    " 🙂",
+    " 👍",
     " Just my thoughts.",
     " That's all.",
 )

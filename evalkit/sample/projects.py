@@ -3,7 +3,7 @@
 A personality says how a project differs from the others: how many people answered, how
 satisfied they are overall, which co-production principles it does well or badly on (Likert
 shifts), which themes its people write about (theme weights, multiplying the default of 1) and
-how much wellbeing changes. Modelled loosely on the Co-Production Collective's "Measuring
+where wellbeing starts and how much it changes (SWEMWBS-style, population mean about 23). Modelled loosely on the Co-Production Collective's "Measuring
 Success in Co-production: Learning by doing" programme; every name here is invented.
 """
 from __future__ import annotations
@@ -34,6 +34,7 @@ class ProjectSpec:
     positive_weights: dict[str, float] = field(default_factory=dict)
     negative_weights: dict[str, float] = field(default_factory=dict)
     wellbeing_change: float = 0.0
+    wellbeing_baseline: float = 23.0
     outcome_coverage: float = 0.85
     age_weights: tuple[float, ...] = (0.08, 0.15, 0.18, 0.19, 0.18, 0.13, 0.05, 0.04)
     evaluation_methods: tuple[str, ...] = ("survey",)
@@ -56,6 +57,7 @@ PROJECTS: tuple[ProjectSpec, ...] = (
         positive_weights={"feeling_heard": 3.0, "safe_spaces": 3.0, "relationships_trust": 2.0},
         negative_weights={"payment_recognition": 2.5, "diversity_of_voices": 1.5, "accessibility_online": 0.3},
         wellbeing_change=3.0,
+        wellbeing_baseline=20.5,
         evaluation_methods=("survey", "outcome measure", "focus groups", "reflective logs"),
         n_coproducers=14,
         sessions_held=24,
@@ -92,6 +94,7 @@ PROJECTS: tuple[ProjectSpec, ...] = (
         positive_weights={"payment_recognition": 2.5, "accessibility_online": 2.5, "relationships_trust": 1.5},
         negative_weights={"time_resources": 4.0, "organisation_communication": 1.5, "impact_change": 1.5},
         wellbeing_change=0.5,
+        wellbeing_baseline=21.0,
         age_weights=(0.02, 0.06, 0.12, 0.22, 0.27, 0.20, 0.08, 0.03),
         evaluation_methods=("survey", "interviews", "outcome measure"),
         n_coproducers=9,
@@ -111,6 +114,7 @@ PROJECTS: tuple[ProjectSpec, ...] = (
         positive_weights={"relationships_trust": 3.0, "jargon_language": 2.0, "feeling_heard": 1.5},
         negative_weights={"payment_recognition": 6.0, "jargon_language": 1.5, "organisation_communication": 1.5},
         wellbeing_change=2.5,
+        wellbeing_baseline=22.0,
         outcome_coverage=0.8,
         age_weights=(0.80, 0.12, 0.04, 0.02, 0.01, 0.0, 0.0, 0.01),
         evaluation_methods=("survey", "focus groups", "photovoice", "outcome measure"),
@@ -151,6 +155,7 @@ PROJECTS: tuple[ProjectSpec, ...] = (
         positive_weights={"accessibility_online": 3.0, "jargon_language": 1.5, "accessibility_venue": 0.2},
         negative_weights={"accessibility_online": 7.0, "diversity_of_voices": 2.5, "accessibility_venue": 0.2},
         wellbeing_change=-0.8,
+        wellbeing_baseline=21.5,
         evaluation_methods=("survey", "online interviews", "outcome measure"),
         n_coproducers=5,
         sessions_held=6,
@@ -169,6 +174,7 @@ PROJECTS: tuple[ProjectSpec, ...] = (
         positive_weights={"relationships_trust": 3.5, "impact_change": 2.0, "safe_spaces": 1.5},
         negative_weights={"accessibility_venue": 2.0, "time_resources": 1.5, "accessibility_online": 0.2},
         wellbeing_change=4.0,
+        wellbeing_baseline=21.0,
         outcome_coverage=0.9,
         age_weights=(0.02, 0.05, 0.08, 0.15, 0.25, 0.30, 0.13, 0.02),
         evaluation_methods=("survey", "outcome measure", "ripple effects mapping"),
