@@ -128,7 +128,9 @@ class FrameworkMatrix:
         """
         pct = self.raw.pivot(index=self.project_column, columns="label", values="percent")
         pct = pct[list(dict.fromkeys(self.raw["label"]))]
-        shown = self.cells.assign(shown=self.cells["n %"] + "\nn=" + self.cells["n"]).pivot(
+        text = (self.cells["n %"] + "\nn=" + self.cells["n"]).where(
+            self.cells["n"] != SUPPRESSED, SUPPRESSED)
+        shown = self.cells.assign(shown=text).pivot(
             index=self.project_column, columns="label", values="shown")
         fig, ax = new_figure(1.1 * pct.shape[1] + 2.5, 0.55 * pct.shape[0] + 2.2)
         masked = np.ma.masked_invalid(pct.to_numpy(dtype=float))
