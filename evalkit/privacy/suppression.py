@@ -14,8 +14,12 @@ https://digital.nhs.uk/data-and-information/data-tools-and-services/data-service
 NHS Digital introduced rounding so that secondary suppression would no longer be needed in
 national tables. Evaluation tables in co-production are much smaller (one project may have
 20 respondents), so :func:`suppress_table` also applies *secondary* (complementary)
-suppression: in any row or column of counts that holds exactly one suppressed cell, the
-smallest other count is suppressed too, repeated until no line holds a lone ``*``. A reader
+suppression to tables whose counts split a whole (``additive_columns``): in any row or
+column that holds exactly one suppressed cell, another count is suppressed too, repeated until
+no line holds a lone ``*``. The complement is chosen greedily: first a cell whose crossing
+line already holds a ``*`` (so no new lone ``*`` appears), then the smallest non-zero count.
+This is the usual hypercube-style heuristic, not an optimal (linear programming) solution, so
+it can hide more cells than strictly necessary in very small tables. A reader
 who knows a row or column total (for example the number of respondents in a project) then
 cannot subtract the shown cells to recover the hidden one.
 
@@ -308,16 +312,18 @@ def suppress_table(df: pd.DataFrame, count_columns: Iterable[Hashable] = (), *,
 def _secondary(counts: pd.DataFrame, hidden: pd.DataFrame, inner_cols, total_row) -> list:
     """Hide complementary cells in place until no row or column holds a lone hidden cell."""
     inner_rows = [r for r in counts.index if r != total_row]
+    rows = {r: [(r, c) for c in inner_cols] for r in inner_rows}
+    cols = {c: [(r, c) for r in inner_rows] for c in inner_cols}
     added = []
     changed = True
     while changed:
         changed = False
-        lines = [[(r, c) for c in inner_cols] for r in inner_rows]
-        lines += [[(r, c) for r in inner_rows] for c in inner_cols]
-        for line in lines:
-            if len(line) < 2 or sum(bool(hidden.at[r, c]) for r, c in line) != 1:
+        lines = [(line, "row") for line in rows.values()] + [(line, "col") for line in cols.values()]
+        for line, kind in lines:
+            if len(line) < 2 or sum(bool(hidden.at[cell]) for cell in line) != 1:
                 continue
-            pick = _complement(line, counts, hidden)
+            crossing = (lambda cell: cols[cell[1]]) if kind == "row" else (lambda cell: rows[cell[0]])
+            pick = _complement(line, crossing, counts, hidden)
             if pick is not None:
                 hidden.at[pick] = True
                 added.append((*pick, "secondary"))
@@ -325,14 +331,22 @@ def _secondary(counts: pd.DataFrame, hidden: pd.DataFrame, inner_cols, total_row
     return added
 
 
-def _complement(line, counts, hidden):
-    """Return the shown cell to hide with the lone hidden one: smallest non-zero, else a zero."""
-    shown = [(int(counts.at[cell]), i, cell) for i, cell in enumerate(line)
-             if not hidden.at[cell]]
-    if not shown:
-        return None
-    nonzero = [item for item in shown if item[0] > 0]
-    return min(nonzero or shown)[2]
+def _complement(line, crossing, counts, hidden):
+    """Return the shown cell to hide beside a lone hidden one.
+
+    Preference order: a cell whose crossing line already has a hidden cell (so hiding it
+    creates no new lone ``*``), then a non-zero cell, then the smallest count, then the first.
+    """
+    best = None
+    for i, cell in enumerate(line):
+        if hidden.at[cell]:
+            continue
+        others = sum(bool(hidden.at[c]) for c in crossing(cell) if c != cell)
+        value = int(counts.at[cell])
+        key = (others == 0 and len(crossing(cell)) > 1, value == 0, value, i)
+        if best is None or key < best[0]:
+            best = (key, cell)
+    return None if best is None else best[1]
 
 
 def _check_columns(df, count_columns, percent_of, summary_columns, additive) -> None:
