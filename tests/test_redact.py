@@ -128,6 +128,7 @@ def test_counts_do_not_include_skipped_ordinal_lookalikes():
     redactor = Redactor()
     assert redactor.redact("A4 5th page, then B33 8TH") == "A4 5th page, then [postcode]"
     assert redactor.counts["postcode"] == 1
+    assert sum(redactor.counts.values()) == 1
 
 
 def test_redact_series_matches_scalar_redact_and_keeps_missing():

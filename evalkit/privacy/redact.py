@@ -1,8 +1,9 @@
 """Redacting personal details from free text before it reaches a report.
 
-Replaces, in this order: email addresses ``[email]``, web addresses ``[url]``, UK phone
-numbers ``[phone]``, NHS numbers ``[nhs number]``, UK postcodes ``[postcode]`` and listed
-first names ``[name]``.
+Replaces email addresses ``[email]``, web addresses ``[url]``, UK phone numbers ``[phone]``,
+NHS numbers ``[nhs number]``, UK postcodes ``[postcode]`` and listed first names ``[name]``,
+in one left-to-right pass; where two kinds match at the same place the earlier in that list
+wins (so the domain inside an email address is part of ``[email]``, not a ``[url]``).
 
 NHS numbers: any 10 digits written as one run or grouped 3-3-4 (spaces or dashes) are
 redacted *without* checking the modulus-11 check digit. A mistyped NHS number still points
@@ -24,21 +25,20 @@ from typing import Iterable
 import pandas as pd
 
 KINDS = ("email", "url", "phone", "nhs number", "postcode", "name")
+_GROUP_KINDS = (("email", "email"), ("url", "url"), ("phone", "phone"), ("nhs", "nhs number"),
+                ("postcode", "postcode"), ("name", "name"))
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.%+'-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}\b")
 _URL = re.compile(
-    r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"]*[^\s<>\".,;:!?)\]']"
-    r"|\b(?:[a-z0-9-]+\.)+(?:com|org|net|uk|io|info|gov|edu|eu|ie|me|app|online)\b(?:/[^\s<>\"]*[^\s<>\".,;:!?)\]'])?",
-    re.IGNORECASE,
+    r"(?i:(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"]*[^\s<>\".,;:!?)\]']"
+    r"|\b(?:[a-z0-9-]+\.)+(?:com|org|net|uk|io|info|gov|edu|eu|ie|me|app|online)\b(?:/[^\s<>\"]*[^\s<>\".,;:!?)\]'])?)",
 )
 _SEP = r"(?:[ \t.\-]|\)\s?)?"
 _PHONE = re.compile(
     r"(?<![\w+])(?:(?:\+|00)44\s?(?:\(0\)\s?)?\(?|\(?0)[1237](?:" + _SEP + r"\d){8,9}(?!\d)"
 )
 _NHS = re.compile(r"(?<![\d+])(?:\d{3}[ \-]\d{3}[ \-]\d{4}|\d{10})(?![\d])")
-_POSTCODE = re.compile(
-    r"\b(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}\b", re.IGNORECASE
-)
+_POSTCODE = re.compile(r"(?i:\b(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}\b)")
 _ORDINAL = re.compile(r"\d(?:st|nd|rd|th)$")
 _WORD_NAMES = frozenset(
     "will may hope grace faith joy rose mark bill pat sue art amber dawn april june summer heather holly ivy "
@@ -48,12 +48,9 @@ _WORD_NAMES = frozenset(
 )
 
 
-def _postcode(match: re.Match) -> str:
-    """Return [postcode], unless it ends like a lower-case ordinal ("A4 5th"; "B33 8TH" is a postcode)."""
-    text = match.group(0)
-    if text[-2:].islower() and _ORDINAL.search(text):
-        return text
-    return "[postcode]"
+def _ordinal_lookalike(text: str) -> bool:
+    """Return True for text like "A4 5th" that fits the postcode shape but ends in an ordinal."""
+    return text[-2:].islower() and _ORDINAL.search(text) is not None
 
 
 def _name_pattern(names: Iterable[str]) -> re.Pattern | None:
@@ -73,11 +70,6 @@ def _name_pattern(names: Iterable[str]) -> re.Pattern | None:
     if not parts:
         return None
     return re.compile(r"(?<![\w'’-])(?:" + "|".join(parts) + r")(?![\w-])(?P<s>['’]s\b)?")
-
-
-def _name_replacement(match: re.Match) -> str:
-    """Return [name], keeping a possessive 's."""
-    return "[name]" + (match.group("s") or "")
 
 
 class Redactor:
@@ -105,17 +97,25 @@ class Redactor:
 
     def __init__(self, names: Iterable[str] = ()):
         self.names = tuple(names)
-        self.counts: Counter = Counter()
+        self.counts: Counter = Counter(dict.fromkeys(KINDS, 0))
+        steps = [("email", _EMAIL), ("url", _URL), ("phone", _PHONE), ("nhs", _NHS), ("postcode", _POSTCODE)]
         names_re = _name_pattern(self.names)
-        self._steps = [
-            ("email", _EMAIL, "[email]"),
-            ("url", _URL, "[url]"),
-            ("phone", _PHONE, "[phone]"),
-            ("nhs number", _NHS, "[nhs number]"),
-            ("postcode", _POSTCODE, _postcode),
-        ]
         if names_re is not None:
-            self._steps.append(("name", names_re, _name_replacement))
+            steps.append(("name", names_re))
+        self._pattern = re.compile("|".join(f"(?P<{group}>{regex.pattern})" for group, regex in steps))
+        self._groups = [(group, kind) for group, kind in _GROUP_KINDS if group in self._pattern.groupindex]
+
+    def _replace(self, match: re.Match) -> str:
+        """Return the placeholder for one match and count it."""
+        for group, kind in self._groups:
+            text = match.group(group)
+            if text is None:
+                continue
+            if kind == "postcode" and _ordinal_lookalike(text):
+                return text
+            self.counts[kind] += 1
+            return f"[{kind}]" + ((match.group("s") or "") if kind == "name" else "")
+        return match.group(0)
 
     def redact(self, text: str) -> str:
         """Return ``text`` with personal details replaced; non-text (None, NA) passes through.
@@ -130,12 +130,7 @@ class Redactor:
         """
         if not isinstance(text, str):
             return text
-        for kind, pattern, replacement in self._steps:
-            token = f"[{kind}]"
-            before = text.count(token)
-            text = pattern.sub(replacement, text)
-            self.counts[kind] += text.count(token) - before
-        return text
+        return self._pattern.sub(self._replace, text)
 
     def redact_series(self, series: pd.Series) -> pd.Series:
         """Return a Series of redacted text (``string`` dtype; NA stays NA), same index.
@@ -149,13 +144,7 @@ class Redactor:
         -------
         pandas.Series
         """
-        text = series.astype("string")
-        for kind, pattern, replacement in self._steps:
-            token = re.escape(f"[{kind}]")
-            before = text.str.count(token).sum()
-            text = text.str.replace(pattern, replacement, regex=True)
-            self.counts[kind] += int(text.str.count(token).sum() - before)
-        return text
+        return series.astype("string").str.replace(self._pattern, self._replace, regex=True)
 
 
 def redact(text: str, names: Iterable[str] = ()) -> str:

@@ -12,7 +12,7 @@ import io
 import re
 import zipfile
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +40,6 @@ class RawTable:
     encoding: str
     overflow: np.ndarray
     blank_rows: int = 0
-    header_letters: dict[str, str] = field(default_factory=dict)
 
 
 class UnreadableFile(Exception):
@@ -100,8 +99,8 @@ def _clean_header(cells) -> list[str]:
     return [str(c).replace("\ufeff", "").strip() for c in cells]
 
 
-def _check_headers(header: list[str], file: str) -> dict[str, str]:
-    """Return header -> column letter; raise when a header repeats (listing every repeat)."""
+def _check_headers(header: list[str], file: str) -> None:
+    """Raise UnreadableFile listing every header that appears more than once."""
     counts = Counter(h for h in header if h)
     problems = []
     for name, n in counts.items():
@@ -112,34 +111,32 @@ def _check_headers(header: list[str], file: str) -> dict[str, str]:
                 "rename or delete the extra copies so each header is unique", fatal=True))
     if problems:
         raise UnreadableFile(problems)
-    return {h: get_column_letter(i + 1) for i, h in enumerate(header) if h}
 
 
-def _build(header: list[str], records: list[list[str]], rows: list[int], file: str, encoding: str) -> RawTable:
-    """Return a RawTable from header and records, padding short rows and marking long ones."""
+def _build(header: list[str], records: list[list[str]], file: str, encoding: str) -> RawTable:
+    """Return a RawTable from header and data records (record i is spreadsheet row i + 2)."""
     if not any(header):
         raise _fatal(file, 1, None, "the first row is blank; put the column headers on row 1")
-    letters = _check_headers(header, file)
+    _check_headers(header, file)
     width = len(header)
     overflow = np.fromiter((len(r) > width and any(c.strip() for c in r[width:]) for r in records),
                            dtype=bool, count=len(records))
     fixed = [r[:width] if len(r) >= width else r + [""] * (width - len(r)) for r in records]
-    names = [h if h else f"unnamed_{letters_i}" for h, letters_i in
-             zip(header, (get_column_letter(i + 1) for i in range(width)))]
-    frame = pd.DataFrame(fixed, columns=names, dtype=object) if fixed else pd.DataFrame(columns=names, dtype=object)
-    for name in names:
-        frame[name] = frame[name].str.strip()
-    unnamed = [n for h, n in zip(header, names) if not h and not frame[n].astype(bool).any()]
-    frame = frame.drop(columns=unnamed)
-    blank = ~frame.astype(bool).any(axis=1).to_numpy() & ~overflow if len(frame) else np.zeros(0, dtype=bool)
-    row_numbers = np.asarray(rows, dtype=np.int64)
+    names = [h or f"unnamed_{get_column_letter(i + 1)}" for i, h in enumerate(header)]
+    cells = np.array(fixed, dtype=object).reshape(len(fixed), width)
+    frame = pd.DataFrame({name: pd.Series(cells[:, i], dtype=object).str.strip() if len(fixed) else
+                          pd.Series([], dtype=object) for i, name in enumerate(names)})
+    empty_unnamed = [n for h, n in zip(header, names) if not h and not (frame[n] != "").any()]
+    frame = frame.drop(columns=empty_unnamed)
+    blank = ~(frame != "").any(axis=1).to_numpy() & ~overflow
     keep = ~blank
     if not keep.any():
         raise _fatal(file, None, None,
                      "the file has a header row but no data rows; export it again with one row per response")
+    row_numbers = np.arange(2, len(records) + 2, dtype=np.int64)
     frame = frame.loc[keep].reset_index(drop=True)
     return RawTable(frame=frame, rows=row_numbers[keep], encoding=encoding, overflow=overflow[keep],
-                    blank_rows=int(blank.sum()), header_letters=letters)
+                    blank_rows=int(blank.sum()))
 
 
 def read_csv_text(path: Path, file: str) -> RawTable:
@@ -166,7 +163,7 @@ def read_csv_text(path: Path, file: str) -> RawTable:
         raise _fatal(file, None, None, f"the file is not valid CSV ({err}); check for an unclosed quote mark") from None
     header = _clean_header(records[0])
     body = records[1:]
-    return _build(header, body, list(range(2, len(body) + 2)), file, encoding)
+    return _build(header, body, file, encoding)
 
 
 def _cell_text(value) -> str:
@@ -222,7 +219,7 @@ def read_xlsx(path: Path, file: str, sheet: str | None = None) -> RawTable:
     while header and not header[-1]:
         header.pop()
     body = values[1:]
-    return _build(header, body, list(range(2, len(body) + 2)), file, "xlsx")
+    return _build(header, body, file, "xlsx")
 
 
 def read_table(path: Path, file: str, sheet: str | None = None) -> RawTable:

@@ -8,6 +8,7 @@ exactly one of the table and the quarantine.
 from __future__ import annotations
 
 import difflib
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -172,17 +173,22 @@ def check_source(spec: SourceSpec, raw: RawTable, project_ids: list[str]) -> Sou
     problems = [Problem(spec.file, int(row_of[p]), c or None, m, fatal=False)
                 for p, c, m in zip(long["pos"], long["column"], long["problem"])]
 
-    bad_pos = long["pos"].unique()
-    if len(bad_pos):
-        grouped = long.groupby("pos", sort=True).agg({"column": lambda c: "; ".join(x for x in c if x),
-                                                      "problem": "; ".join})
-        quarantine = pd.DataFrame({
-            "source": spec.name, "file": spec.file, "row": row_of[grouped.index.to_numpy()].astype(np.int64),
-            "column": grouped["column"].to_numpy(), "problem": grouped["problem"].to_numpy(),
-            "record": _records(cells.iloc[grouped.index.to_numpy()]),
-        })
-    else:
-        quarantine = pd.DataFrame({c: pd.Series(dtype=np.int64 if c == "row" else object) for c in QUARANTINE_COLUMNS})
+    bad_pos, joined_columns, joined_problems = [], [], []
+    for pos, group in itertools.groupby(zip(long["pos"].tolist(), long["column"].tolist(), long["problem"].tolist()),
+                                        key=lambda item: item[0]):
+        group = list(group)
+        bad_pos.append(pos)
+        joined_columns.append("; ".join(c for _, c, _ in group if c))
+        joined_problems.append("; ".join(m for _, _, m in group))
+    bad_pos = np.asarray(bad_pos, dtype=np.int64)
+    quarantine = pd.DataFrame({
+        "source": pd.Series([spec.name] * len(bad_pos), dtype=object),
+        "file": pd.Series([spec.file] * len(bad_pos), dtype=object),
+        "row": row_of[bad_pos].astype(np.int64),
+        "column": pd.Series(joined_columns, dtype=object),
+        "problem": pd.Series(joined_problems, dtype=object),
+        "record": pd.Series(_records(cells.iloc[bad_pos]), dtype=object),
+    }, columns=QUARANTINE_COLUMNS)
 
     keep = np.ones(len(cells), dtype=bool)
     keep[bad_pos] = False
