@@ -17,10 +17,11 @@ from evalkit.compare.plots import likert_diverging_chart, likert_shares
 from evalkit.compare.profiles import (bootstrap_median, likert_counts, likert_distribution,
                                       likert_medians, respondents_by_role, response_rates,
                                       sentiment_summary, theme_counts, theme_prevalence)
-from evalkit.compare.programme import (ProgrammeProfile, profile_programme,
+from evalkit.compare.programme import (ProgrammeProfile, SurveyLayout, profile_programme,
                                        programme_comparisons, programme_framework,
                                        programme_joint_display, programme_likert_charts,
-                                       programme_policy, programme_representation)
+                                       programme_policy, programme_representation,
+                                       survey_layout)
 from evalkit.compare.representation import (representation_counts, representation_note,
                                             representation_table)
 from evalkit.compare.tests_between import (CliffsDelta, GroupComparison, cliffs_delta,
@@ -36,5 +37,5 @@ __all__ = [
     "programme_joint_display", "programme_likert_charts", "programme_policy",
     "programme_representation", "representation_counts", "representation_note",
     "representation_table", "respondents_by_role", "response_rates", "sentiment_summary",
-    "theme_counts", "theme_prevalence",
+    "SurveyLayout", "survey_layout", "theme_counts", "theme_prevalence",
 ]

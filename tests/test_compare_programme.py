@@ -1,0 +1,80 @@
+"""Tests for evalkit.compare.programme: the wrappers on the committed sample programme."""
+import dataclasses
+import re
+
+import pandas as pd
+import pytest
+
+from evalkit import compare
+from evalkit.errors import ConfigError
+from evalkit.paths import SAMPLE_CONFIG
+from evalkit.privacy.suppression import SuppressionPolicy
+
+programme_module = pytest.importorskip("evalkit.programme")
+if not SAMPLE_CONFIG.exists():
+    pytest.skip("data/sample has not been generated", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def programme():
+    """The sample programme, loaded once."""
+    return programme_module.load_programme(SAMPLE_CONFIG)
+
+
+def no_small_counts(table: pd.DataFrame):
+    """True when no cell of a display table shows a count from 1 to 7."""
+    return not any(re.fullmatch(r"[1-7]", str(v)) for v in table.to_numpy().ravel())
+
+
+def hide_names(text: str) -> str:
+    """A stand-in redactor for the tests (the real one lives in evalkit.privacy.redact)."""
+    return re.sub(r"\b[A-Z][a-z]+\b(?= said)", "[name]", text)
+
+
+def test_policy_comes_from_report_settings(programme):
+    assert compare.programme_policy(programme) == SuppressionPolicy.from_config(
+        programme.report_settings.get("suppression"))
+    off = dataclasses.replace(programme, report_settings={"suppression": {"enabled": False}})
+    assert compare.programme_policy(off).enabled is False
+
+
+def test_profile_tables_are_all_suppressed(programme):
+    profile = compare.profile_programme(programme)
+    tables = profile.tables()
+    assert set(tables) == {"by_role", "response_rates", "likert", "medians", "themes"}
+    for name, table in tables.items():
+        assert no_small_counts(table), name
+    survey = programme.tables["feedback_survey"]
+    exact_total = len(survey)
+    shown_total = int(profile.by_role.loc["Programme", "Total"])
+    assert abs(shown_total - exact_total) <= 2 and shown_total % 5 == 0
+    assert "<h4>by role</h4>" in profile._repr_html_()
+
+
+def test_charts_for_programme_and_each_project_with_numbers_in_alt_text(programme):
+    charts = compare.programme_likert_charts(programme)
+    projects = sorted(programme.tables["feedback_survey"]["project_id"].astype(str).unique())
+    assert list(charts) == ["Programme", *projects]
+    alt = charts["Programme"].alt
+    assert re.search(r"of \d+ respondents (at least )?\d+% agreed", alt)
+    label = programme.sources["feedback_survey"].columns["sharing_power"].label
+    assert f"For '{label}'" in alt
+
+
+def test_framework_comparisons_representation_and_joint_display(programme, tmp_path):
+    fm = compare.programme_framework(programme, redact=hide_names)
+    assert no_small_counts(fm.cells)
+    assert fm.to_xlsx(tmp_path / "framework.xlsx").exists()
+    comparisons = compare.programme_comparisons(programme)
+    assert list(comparisons) == compare.survey_layout(programme).items
+    first = next(iter(comparisons.values()))
+    assert no_small_counts(first.summary_frame())
+    table, notes = compare.programme_representation(programme)
+    assert no_small_counts(table) and set(notes) == set(table.columns[2::2]) - {"Programme"}
+    joint = compare.programme_joint_display(programme, "P01", redact=hide_names)
+    assert no_small_counts(joint) and joint["quote"].str.len().gt(0).any()
+
+
+def test_unknown_source_is_a_config_error(programme):
+    with pytest.raises(ConfigError, match="no source named 'survey'"):
+        compare.survey_layout(programme, "survey")
