@@ -577,3 +577,33 @@ def test_large_file_loads_and_types_every_row(tmp_path):
     assert len(programme.table("feedback_survey")) == n - 1
     assert programme.quarantine["row"].tolist() == [9]
     assert programme.table("feedback_survey")["sessions_attended"].sum() == int((ids % 101).sum() - 7)
+
+
+def test_semicolon_separated_file_gets_a_hint(tmp_path):
+    survey = "\n".join([HEADER.replace(",", ";")] + [r.replace(",", ";") for r in GOOD_ROWS]) + "\n"
+    problems = validate_programme(make_programme(tmp_path, survey=survey))
+    assert len(problems) == 8
+    assert all(p.message.endswith("the file looks semicolon-separated; save it as comma-separated CSV")
+               for p in problems[1:])
+
+
+def test_blank_first_row_is_fatal(tmp_path):
+    problem = only_problem(make_programme(tmp_path, survey=",,,\n" + "\n".join(GOOD_ROWS) + "\n"))
+    assert str(problem) == "feedback_survey.csv:1:: the first row is blank; put the column headers on row 1"
+
+
+def test_row_numbers_follow_spreadsheet_rows_with_multiline_answers(tmp_path):
+    rows = ['R001,A01,P01,other,,3,1,"line one\nline two\nline three"', "R002,A02,P01,other,,9,1,"]
+    problem = only_problem(make_programme(tmp_path, rows))
+    assert problem.row == 3 and problem.column == "sharing_power"
+    answer = load_programme(make_programme(tmp_path, rows[:1])).table("feedback_survey")["worked_well"].iloc[0]
+    assert answer == "line one\nline two\nline three"
+
+
+def test_summary_and_html_show_counts(tmp_path):
+    programme = load_programme(make_programme(tmp_path, GOOD_ROWS + ["R004,A04,P01,other,,9,2,"]))
+    assert "feedback_survey: 3 rows loaded, 1 quarantined (utf-8)" in programme.summary()
+    html = programme._repr_html_()
+    assert "<strong>Test programme <em>(synthetic data)</em></strong>" in html
+    assert "<caption>Rows per source</caption>" in html
+    assert repr(programme) == "<Programme 'Test programme': 2 sources, 1 rows quarantined>"

@@ -169,5 +169,6 @@ class Programme:
     def _repr_html_(self) -> str:
         """Return an HTML summary for Jupyter."""
         title = html.escape(self.name) + (" <em>(synthetic data)</em>" if self.synthetic else "")
-        return (f"<p><strong>{title}</strong>: {len(self.projects)} projects</p>"
-                + self.row_counts.to_html(caption="Rows per source"))
+        table = self.row_counts.to_html()
+        table = table.replace(">", "><caption>Rows per source</caption>", 1)
+        return f"<p><strong>{title}</strong>: {len(self.projects)} projects</p>" + table
