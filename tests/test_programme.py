@@ -607,3 +607,21 @@ def test_summary_and_html_show_counts(tmp_path):
     assert "<strong>Test programme <em>(synthetic data)</em></strong>" in html
     assert "<caption>Rows per source</caption>" in html
     assert repr(programme) == "<Programme 'Test programme': 2 sources, 1 rows quarantined>"
+
+
+def test_misspelt_keys_are_caught_but_extra_keys_allowed(tmp_path):
+    def edit(config):
+        config["source"] = config.pop("sources")
+        config["notes"] = "free-form notes are fine"
+    problems = validate_programme(make_programme(tmp_path, edit=edit))
+    assert [(p.column, p.message) for p in problems] == [
+        ("source", "unknown key 'source' (did you mean 'sources'?); correct the spelling, or the setting is ignored"),
+        ("sources", "config is missing the 'sources' section; add it (see data/sample/programme.yml)"),
+    ]
+
+    def edit_column(config):
+        config["sources"]["feedback_survey"]["columns"]["role"]["requried"] = False
+        config["sources"]["feedback_survey"]["columns"]["role"]["help"] = "shown to coders"
+    problem = only_problem(make_programme(tmp_path, edit=edit_column))
+    assert problem.column == "sources.feedback_survey.columns.role.requried"
+    assert problem.message.startswith("unknown key 'requried' (did you mean 'required'?)")

@@ -12,6 +12,10 @@ from evalkit.paths import DEFAULT_CODEBOOK
 from evalkit.programme.spec import COLUMN_TYPES, ColumnSpec, SourceSpec
 
 _TOP_KEYS = ("programme", "projects", "sources")
+_KNOWN_TOP = _TOP_KEYS + ("scales", "codebook", "ground_truth", "double_coding", "privacy", "report")
+_KNOWN_SOURCE = ("path", "sheet", "id_column", "project_column", "respondent_column", "columns")
+_KNOWN_COLUMN = ("type", "label", "scale", "choices", "min", "max", "integer", "demographic", "required",
+                 "principle")
 
 
 class ProgrammeConfigError(ConfigError):
@@ -58,6 +62,17 @@ class _Collector:
     def add(self, key: str | None, message: str) -> None:
         """Record one fatal problem at a dotted config key."""
         self.problems.append(Problem(self.file, None, key, message, fatal=True))
+
+
+def _check_typos(raw: dict, known: tuple[str, ...], key_prefix: str, out: _Collector) -> None:
+    """Record keys that look like misspellings of known keys; other extra keys are allowed."""
+    for key in raw:
+        if key in known:
+            continue
+        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.8)
+        if close:
+            out.add(f"{key_prefix}{key}", f"unknown key '{key}' (did you mean '{close[0]}'?); "
+                    "correct the spelling, or the setting is ignored")
 
 
 def _read_yaml(config_path: Path, label: str):
@@ -125,6 +140,7 @@ def _parse_column(name: str, raw, key: str, scales, out: _Collector) -> ColumnSp
     if not isinstance(raw, dict):
         out.add(key, "a column needs a mapping such as {type: free_text, label: \"...\"}")
         return None
+    _check_typos(raw, _KNOWN_COLUMN, f"{key}.", out)
     col_type = raw.get("type")
     if col_type is None:
         out.add(key, f"column has no type; add type: one of {', '.join(COLUMN_TYPES)}")
@@ -175,6 +191,7 @@ def _parse_source(name: str, raw, root: Path, scales, out: _Collector) -> Source
     if not isinstance(raw, dict):
         out.add(key, "a source needs path, id_column, project_column and columns")
         return None
+    _check_typos(raw, _KNOWN_SOURCE, f"{key}.", out)
     missing = [k for k in ("path", "id_column", "project_column") if not raw.get(k)]
     for k in missing:
         out.add(f"{key}.{k}", f"source is missing {k}; add it (see DEVELOPERS.md, 'The programme config')")
@@ -245,6 +262,7 @@ def parse_config(config_path) -> ProgrammeConfig:
     config_path = Path(config_path).resolve()
     document = _read_yaml(config_path, label)
     out = _Collector(label)
+    _check_typos(document, _KNOWN_TOP, "", out)
     for key in _TOP_KEYS:
         if key not in document:
             out.add(key, f"config is missing the '{key}' section; add it (see data/sample/programme.yml)")
