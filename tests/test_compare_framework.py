@@ -2,7 +2,6 @@
 import re
 import zipfile
 
-import numpy as np
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
@@ -11,7 +10,6 @@ from evalkit.compare.framework import framework_matrix, long_texts, representati
 from evalkit.compare.joint import joint_display
 from evalkit.errors import ConfigError
 from evalkit.figures import FigureWithAlt
-from evalkit.privacy.suppression import SuppressionPolicy
 
 
 def survey():

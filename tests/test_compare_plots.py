@@ -77,7 +77,8 @@ def test_chart_is_byte_identical_across_runs():
 
     def svg():
         buf = io.StringIO()
-        likert_diverging_chart(df, ["sharing_power"]).figure.savefig(buf, format="svg", metadata={"Date": None})
+        chart = likert_diverging_chart(df, ["sharing_power"])
+        chart.figure.savefig(buf, format="svg", metadata={"Date": None})
         return buf.getvalue()
 
     assert svg() == svg()

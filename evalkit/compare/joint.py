@@ -71,8 +71,9 @@ def joint_display(survey: pd.DataFrame, coded: pd.DataFrame, project: str, *,
     require_columns(survey, [project_column, response_column, *items], "joint_display")
     mine = survey[survey[project_column].astype(str) == str(project)]
     if mine.empty:
+        present = sorted(survey[project_column].astype(str).unique())
         raise ConfigError(f"joint_display: project {project!r} has no responses in the survey; "
-                          f"projects present are {sorted(survey[project_column].astype(str).unique())}.")
+                          f"projects present are {present}.")
     principle_of = {i: (item_principles or {}).get(i, i) for i in items}
     cells = framework_matrix(coded, survey[[response_column, project_column]], texts,
                              theme_labels=theme_labels, redact=redact,

@@ -15,7 +15,7 @@ import pandas as pd
 from scipy import stats
 
 from evalkit.errors import ConfigError
-from evalkit.privacy.suppression import SuppressionPolicy, policy_or_default, suppress_table
+from evalkit.privacy.suppression import SuppressionPolicy, suppress_table
 
 # VADER's conventional cut-offs for a compound score (Hutto & Gilbert 2014, ICWSM; the
 # vaderSentiment README): >= 0.05 positive, <= -0.05 negative, otherwise neutral.
@@ -122,7 +122,8 @@ def response_rates(survey: pd.DataFrame, facts: pd.DataFrame, *,
     return out.rename(columns={"respondents %": "response rate"})
 
 
-def likert_counts(survey: pd.DataFrame, items: Sequence[str], *, levels: Sequence[int] = (1, 2, 3, 4, 5),
+def likert_counts(survey: pd.DataFrame, items: Sequence[str], *,
+                  levels: Sequence[int] = (1, 2, 3, 4, 5),
                   group_column: str | None = None) -> pd.DataFrame:
     """Exact counts of each answer per item (and group): a raw working table, not for reports.
 

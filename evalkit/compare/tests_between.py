@@ -282,14 +282,15 @@ def compare_groups(df: pd.DataFrame, value_column: str, *, group_column: str = "
     pairwise = pd.DataFrame(rows)
     pairwise.insert(pairwise.columns.get_loc("p") + 1, "p_holm",
                     multipletests(pairwise["p"].to_numpy(), method="holm")[1])
-    return GroupComparison(value_column, label or value_column, omnibus, pairwise, tuple(excluded), method,
-                           confidence, policy)
+    return GroupComparison(value_column, label or value_column, omnibus, pairwise,
+                           tuple(excluded), method, confidence, policy)
 
 
 def compare_projects(survey: pd.DataFrame, items: Sequence[str], *,
                      group_column: str = "project_id", method: str = "mann-whitney",
                      confidence: float = 0.95, labels: Mapping[str, str] | None = None,
-                     policy: SuppressionPolicy | Mapping | None = None) -> dict[str, GroupComparison]:
+                     policy: SuppressionPolicy | Mapping | None = None
+                     ) -> dict[str, GroupComparison]:
     """Run :func:`compare_groups` for each item (Holm correction within each item's pairs).
 
     Parameters

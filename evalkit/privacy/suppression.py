@@ -318,12 +318,12 @@ def _secondary(counts: pd.DataFrame, hidden: pd.DataFrame, inner_cols, total_row
     changed = True
     while changed:
         changed = False
-        lines = [(line, "row") for line in rows.values()] + [(line, "col") for line in cols.values()]
+        lines = [(line, "row") for line in rows.values()]
+        lines += [(line, "col") for line in cols.values()]
         for line, kind in lines:
             if len(line) < 2 or sum(bool(hidden.at[cell]) for cell in line) != 1:
                 continue
-            crossing = (lambda cell: cols[cell[1]]) if kind == "row" else (lambda cell: rows[cell[0]])
-            pick = _complement(line, crossing, counts, hidden)
+            pick = _complement(line, cols if kind == "row" else rows, kind, counts, hidden)
             if pick is not None:
                 hidden.at[pick] = True
                 added.append((*pick, "secondary"))
@@ -331,7 +331,7 @@ def _secondary(counts: pd.DataFrame, hidden: pd.DataFrame, inner_cols, total_row
     return added
 
 
-def _complement(line, crossing, counts, hidden):
+def _complement(line, crossings, kind, counts, hidden):
     """Return the shown cell to hide beside a lone hidden one.
 
     Preference order: a cell whose crossing line already has a hidden cell (so hiding it
@@ -341,9 +341,10 @@ def _complement(line, crossing, counts, hidden):
     for i, cell in enumerate(line):
         if hidden.at[cell]:
             continue
-        others = sum(bool(hidden.at[c]) for c in crossing(cell) if c != cell)
+        crossing = crossings[cell[1]] if kind == "row" else crossings[cell[0]]
+        others = sum(bool(hidden.at[c]) for c in crossing if c != cell)
         value = int(counts.at[cell])
-        key = (others == 0 and len(crossing(cell)) > 1, value == 0, value, i)
+        key = (others == 0 and len(crossing) > 1, value == 0, value, i)
         if best is None or key < best[0]:
             best = (key, cell)
     return None if best is None else best[1]
