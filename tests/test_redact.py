@@ -153,3 +153,40 @@ def test_non_text_passes_through_and_kinds_are_listed():
 def test_redaction_is_idempotent():
     once = redact("Priya: 07700 900461, SW1A 1AA, jo@example.com, www.example.com", names=["Priya"])
     assert redact(once, names=["Priya"]) == once
+
+
+def test_planted_details_in_the_sample_programme_are_all_redacted(tmp_path):
+    import shutil
+
+    import yaml
+
+    from evalkit.paths import SAMPLE_DIR
+    from evalkit.programme import load_programme
+
+    if not (SAMPLE_DIR / "programme.yml").is_file():
+        pytest.skip("data/sample not generated yet")
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE_DIR, root)
+    planted = ["Zebedee", "07700 900461", "+44 20 7946 0321", "jo.bloggs.planted@example.com",
+               "https://planted.example.org/my-page", "SW1A 2AA", "943 476 5870"]
+    sentence = ("Contact Zebedee on 07700 900461 or +44 20 7946 0321, jo.bloggs.planted@example.com, "
+                "https://planted.example.org/my-page, I live at SW1A 2AA, NHS no 943 476 5870.")
+    config = yaml.safe_load((root / "programme.yml").read_text(encoding="utf-8"))
+    config["privacy"]["names"].append("Zebedee")
+    (root / "programme.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True),
+                                        encoding="utf-8")
+    survey = pd.read_csv(root / "feedback_survey.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    survey["worked_well"] = survey["worked_well"] + " " + sentence
+    survey.to_csv(root / "feedback_survey.csv", index=False, lineterminator="\n")
+
+    programme = load_programme(root / "programme.yml")
+    redactor = Redactor(names=programme.privacy["names"])
+    texts = []
+    for source in programme.sources:
+        for column in programme.columns_of_type(source, "free_text"):
+            texts += redactor.redact_series(programme.table(source)[column]).dropna().tolist()
+    joined = "\n".join(texts)
+    assert [needle for needle in planted if needle in joined] == []
+    n = len(programme.table("feedback_survey"))
+    assert redactor.counts["email"] >= n and redactor.counts["phone"] >= 2 * n
+    assert redactor.counts["nhs number"] >= n and redactor.counts["postcode"] >= n
