@@ -75,6 +75,18 @@ def test_framework_comparisons_representation_and_joint_display(programme, tmp_p
     assert no_small_counts(joint) and joint["quote"].str.len().gt(0).any()
 
 
+def test_quotes_are_redacted_with_the_programme_names_by_default(programme):
+    names = programme.privacy.get("names", ())
+    assert names, "the sample programme lists names to redact"
+    quotes = " ".join(compare.programme_framework(programme).cells["quote"])
+    assert quotes
+    for name in names:
+        assert not re.search(rf"\b{re.escape(name)}\b", quotes), name
+    joint = compare.programme_joint_display(programme, "P02")
+    for name in names:
+        assert not joint["quote"].str.contains(rf"\b{re.escape(name)}\b", regex=True).any()
+
+
 def test_unknown_source_is_a_config_error(programme):
     with pytest.raises(ConfigError, match="no source named 'survey'"):
         compare.survey_layout(programme, "survey")

@@ -25,12 +25,11 @@ from evalkit.xlsx import neutralise_formula, save_workbook
 _QUOTE_CHARS = 240
 
 
-def default_redact(text: str) -> str:
+def default_redact(text: str, names=()) -> str:
     """Redact personal details with :func:`evalkit.privacy.redact.redact` (imported lazily)."""
     from evalkit.privacy.redact import redact
 
-    result = redact(text)
-    return result if isinstance(result, str) else getattr(result, "text", str(result))
+    return redact(text, names=names)
 
 
 def long_texts(survey: pd.DataFrame, text_columns, *, response_column: str = "response_id",

@@ -7,10 +7,12 @@ policy, seed) and calls the plain-DataFrame functions of :mod:`evalkit.compare`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import pandas as pd
 
-from evalkit.compare.framework import FrameworkMatrix, framework_matrix, long_texts
+from evalkit.compare.framework import (FrameworkMatrix, default_redact, framework_matrix,
+                                       long_texts)
 from evalkit.compare.joint import joint_display
 from evalkit.compare.plots import likert_diverging_chart
 from evalkit.compare.profiles import (likert_distribution, likert_medians, respondents_by_role,
@@ -124,6 +126,14 @@ def _codebook_maps(programme) -> tuple[dict, dict]:
     cb = load_codebook(programme.codebook_path)
     parents = {t: (cb.ancestors(t)[-1] if cb.ancestors(t) else t) for t in cb.themes}
     return parents, {t: theme.name for t, theme in cb.themes.items()}
+
+
+def _redactor(programme, redact):
+    """Return ``redact``, or the default redactor primed with the programme's names."""
+    if redact is not None:
+        return redact
+    names = tuple((programme.privacy or {}).get("names", ()))
+    return partial(default_redact, names=names)
 
 
 def _coded(programme, coded, source: str) -> pd.DataFrame:
@@ -266,7 +276,8 @@ def programme_framework(programme, *, source: str = SURVEY, coded: pd.DataFrame 
     coded : pandas.DataFrame, optional
         Long coded table; defaults to the ground truth.
     redact : callable, optional
-        Quote redaction (default :func:`evalkit.privacy.redact.redact`).
+        Quote redaction; default :func:`evalkit.privacy.redact.redact` with the names listed
+        under ``privacy.names`` in the config.
 
     Returns
     -------
@@ -280,7 +291,7 @@ def programme_framework(programme, *, source: str = SURVEY, coded: pd.DataFrame 
                        project_column=spec.project_column)
     return framework_matrix(_coded(programme, coded, source),
                             survey[[spec.id_column, spec.project_column]], texts,
-                            theme_labels=names, redact=redact,
+                            theme_labels=names, redact=_redactor(programme, redact),
                             project_column=spec.project_column, response_column=spec.id_column,
                             policy=programme_policy(programme))
 
@@ -350,7 +361,8 @@ def programme_joint_display(programme, project: str, *, source: str = SURVEY,
     coded : pandas.DataFrame, optional
         Long coded table; defaults to the ground truth.
     redact : callable, optional
-        Quote redaction (default :func:`evalkit.privacy.redact.redact`).
+        Quote redaction; default :func:`evalkit.privacy.redact.redact` with the names listed
+        under ``privacy.names`` in the config.
 
     Returns
     -------
@@ -364,7 +376,8 @@ def programme_joint_display(programme, project: str, *, source: str = SURVEY,
                        project_column=spec.project_column)
     return joint_display(survey, _coded(programme, coded, source), project, items=layout.items,
                          texts=texts, item_labels=layout.labels, item_principles=layout.principles,
-                         theme_parents=parents, theme_labels=names, redact=redact,
+                         theme_parents=parents, theme_labels=names,
+                         redact=_redactor(programme, redact),
                          levels=layout.levels, seed=_seed(programme),
                          project_column=spec.project_column, response_column=spec.id_column,
                          policy=programme_policy(programme))
