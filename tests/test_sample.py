@@ -220,6 +220,18 @@ def test_project_personalities_hold_for_other_seeds(tmp_path, seed):
     assert change.idxmax() == "P07"
 
 
+def test_online_settings_never_mention_venues_or_food(truth, survey, sessions):
+    online_only = set(survey.response_id[survey.project_id == "P06"])
+    mentions = truth[truth.response_id.isin(online_only)]
+    assert "accessibility_online" in set(mentions.theme_id)
+    assert "accessibility_venue" not in set(mentions.theme_id)
+    online_answers = [survey.loc[survey.project_id == "P06", c] for c in SURVEY_TEXT_COLUMNS]
+    online_answers += [sessions[c].dropna().astype(str) for c in SESSION_TEXT_COLUMNS]
+    corpus = "\n".join("\n".join(a) for a in online_answers).lower()
+    for in_person in ("sandwich", "biscuit", "the venue", "lunch", "flipchart", "hearing loop"):
+        assert in_person not in corpus, in_person
+
+
 def test_likert_ratings_agree_with_what_people_wrote(survey, truth):
     negative_payment = truth[(truth.column == "could_be_better") & (truth.theme_id == "payment_recognition")]
     mentioned = survey.response_id.isin(negative_payment.response_id)
@@ -262,6 +274,7 @@ def test_phrase_bank_is_large_and_covers_every_theme():
         assert {f.polarity for f in themed} >= {"+", "-"}, theme
     assert sum(len(f.themes) == 2 for f in fragments) >= 20
     assert sum(not f.themes for f in fragments) >= 20
+    assert phrases.IN_PERSON <= {f.text for f in fragments}
 
 
 def test_leaf_themes_match_developers_md():

@@ -45,6 +45,7 @@ MISSING_WEIGHTS = {
     "diversity_of_voices": 2.5, "impact_change": 1.8, "payment_recognition": 1.5,
     "accessibility_online": 1.3, "accessibility_venue": 1.3, "organisation_communication": 0.6,
 }
+ONLINE = {"accessibility_venue": 0.0}
 WELLBEING_SD, WELLBEING_R = 5.0, 0.6
 TYPO_SHARE = 0.13
 SMART_QUOTE_SHARE = 0.15
@@ -56,6 +57,7 @@ class Record:
 
     project: ProjectSpec
     latent: float
+    online: bool
     values: dict = field(default_factory=dict)
     answers: dict[str, Answer] = field(default_factory=dict)
     response_id: str = ""
@@ -112,37 +114,41 @@ def _survey_record(rng: np.random.Generator, spec: ProjectSpec) -> Record:
     """Draw one survey respondent: role, demographics and three free-text answers."""
     latent = spec.satisfaction + rng.normal(0.0, 0.75)
     role = _choice(rng, people.ROLES, people.ROLE_WEIGHTS)
-    record = Record(spec, latent, {"role": role, **_demographics(rng, spec)})
-    pos_p = text.theme_probabilities(spec.positive_weights)
-    neg_p = text.theme_probabilities(spec.negative_weights)
-    missing_p = text.theme_probabilities(spec.negative_weights, MISSING_WEIGHTS)
+    record = Record(spec, latent, spec.online_only, {"role": role, **_demographics(rng, spec)})
+    online = ONLINE if spec.online_only else {}
+    avoid = phrases.IN_PERSON if spec.online_only else frozenset()
+    pos_p = text.theme_probabilities(spec.positive_weights, online)
+    neg_p = text.theme_probabilities(spec.negative_weights, online)
+    missing_p = text.theme_probabilities(spec.negative_weights, {**MISSING_WEIGHTS, **online})
     unhappy = max(0.0, -latent) * 0.15
     record.answers["worked_well"] = _free_answer(
         rng, 0.07 + (0.06 if latent < -0.8 else 0.0), 0.04,
-        lambda: text.positive_answer(rng, pos_p, longer=0.1 if role == "co-producer" else 0.0), first_question=True)
+        lambda: text.positive_answer(rng, pos_p, longer=0.1 if role == "co-producer" else 0.0, avoid=avoid),
+        first_question=True)
     record.answers["could_be_better"] = _free_answer(
         rng, 0.10, 0.06 + (0.12 if latent > 0.8 else 0.0),
-        lambda: text.negative_answer(rng, neg_p, mixed_share=0.3 if latent > 0 else 0.15, longer=unhappy))
+        lambda: text.negative_answer(rng, neg_p, mixed_share=0.3 if latent > 0 else 0.15, longer=unhappy, avoid=avoid))
     record.answers["what_is_missing"] = _free_answer(
-        rng, 0.28, 0.10, lambda: text.missing_answer(rng, missing_p))
+        rng, 0.28, 0.10, lambda: text.missing_answer(rng, missing_p, avoid=avoid))
     return record
 
 
 def _session_record(rng: np.random.Generator, spec: ProjectSpec) -> Record:
-    """Draw one Co-Pro Cuppa feedback row."""
+    """Draw one Co-Pro Cuppa feedback row; Cuppas are online drop-ins, so no venue or in-person talk."""
     latent = spec.satisfaction + rng.normal(0.0, 0.7)
     sessions = 1 + int(rng.poisson(3.0))
     rating = int(np.clip(np.rint(3.9 + latent + 0.05 * sessions + rng.normal(0.0, 0.5)), 1, 5))
     interest = _choice(rng, config.THEMED_INTEREST, (0.5, 0.2, 0.3))
-    record = Record(spec, latent, {"sessions_attended": sessions, "rating": rating,
-                                   "themed_interest": _maybe_blank(rng, interest, 0.04)})
-    pos_p = text.theme_probabilities(spec.positive_weights)
-    neg_p = text.theme_probabilities(spec.negative_weights)
+    record = Record(spec, latent, True, {"sessions_attended": sessions, "rating": rating,
+                                         "themed_interest": _maybe_blank(rng, interest, 0.04)})
+    pos_p = text.theme_probabilities(spec.positive_weights, ONLINE)
+    neg_p = text.theme_probabilities(spec.negative_weights, ONLINE)
+    avoid = phrases.IN_PERSON
     record.answers["like_most"] = _free_answer(
-        rng, 0.08, 0.03, lambda: text.positive_answer(rng, pos_p, phrases.CUPPA_LIKE, 0.5, longer=-0.15),
+        rng, 0.08, 0.03, lambda: text.positive_answer(rng, pos_p, phrases.CUPPA_LIKE, 0.5, longer=-0.15, avoid=avoid),
         spreadsheet=True, first_question=True)
     record.answers["how_improve"] = _free_answer(
-        rng, 0.18, 0.10, lambda: text.negative_answer(rng, neg_p, 0.1, phrases.CUPPA_IMPROVE, 0.5, longer=-0.15),
+        rng, 0.18, 0.10, lambda: text.negative_answer(rng, neg_p, 0.1, phrases.CUPPA_IMPROVE, 0.5, longer=-0.15, avoid=avoid),
         spreadsheet=True)
     if interest == "no":
         record.answers["themed_topics"] = text.BLANK
@@ -195,13 +201,18 @@ def _personal_details(rng: np.random.Generator) -> list[tuple[str, tuple[str, ..
 POSITIVE_COLUMNS = ("worked_well", "like_most")
 
 
+def _allows(record: Record, themes: tuple[str, ...]) -> bool:
+    """Whether this answer could plausibly mention these themes (no venues in online-only settings)."""
+    return not (record.online and any(t in ONLINE for t in themes))
+
+
 def _plant_personal_details(rng: np.random.Generator, records: list[Record]) -> None:
     """Put each planted personal detail into a different composed answer of a fitting question."""
     slots = [(r, col) for r in records for col, a in r.answers.items()
              if a.themes and col != "themed_topics"]
     taken: set[int] = set()
     for clause, themes, polarity in _personal_details(rng):
-        fits = [i for i, (_, col) in enumerate(slots) if i not in taken
+        fits = [i for i, (r, col) in enumerate(slots) if i not in taken and _allows(r, themes)
                 and (polarity is None or (polarity == "+") == (col in POSITIVE_COLUMNS))]
         i = fits[int(rng.integers(len(fits)))]
         taken.add(i)

@@ -675,6 +675,33 @@ UNTHEMED_NEGATIVE: tuple[str, ...] = (
     "the flipchart pens had all dried up",
 )
 
+IN_PERSON: frozenset[str] = frozenset((
+    "lovely people and nice food",
+    "the sandwiches were amazing",
+    "tea and biscuits",
+    "it was nice to get out of the house",
+    "the walk at the end",
+    "really enjoyed the day out",
+    "the cake",
+    "the coffee was terrible",
+    "the sandwiches were a bit sad",
+    "the biscuits ran out",
+    "more cake",
+    "the sandwiches had no veggie option",
+    "the name badges were pointless",
+    "the weather spoilt the outdoor bit",
+    "bigger cups of tea",
+    "the flipchart pens had all dried up",
+    "the post-it note exercises",
+    "sharing lunch together broke the ice",
+    "we had the resources we needed, from flipcharts to laptops",
+    "travel expenses were paid on the day",
+    "I was out of pocket for travel",
+    "they paid for the carer I needed to bring",
+    "the room had been double booked",
+    "the instructions for getting there were wrong",
+))
+
 SHORT_ANSWERS: tuple[str, ...] = (
     "n/a",
     "N/A",

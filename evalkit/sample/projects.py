@@ -2,9 +2,11 @@
 
 A personality says how a project differs from the others: how many people answered, how
 satisfied they are overall, which co-production principles it does well or badly on (Likert
-shifts), which themes its people write about (theme weights, multiplying the default of 1) and
-where wellbeing starts and how much it changes (SWEMWBS-style, population mean about 23). Modelled loosely on the Co-Production Collective's "Measuring
-Success in Co-production: Learning by doing" programme; every name here is invented.
+shifts), which themes its people write about (theme weights, multiplying the default of 1), and
+where wellbeing starts and how much it changes (SWEMWBS-style, population mean about 23). People
+in an online-only project never mention venues or in-person details. Modelled loosely on the
+Co-Production Collective's "Measuring Success in Co-production: Learning by doing" programme;
+every name here is invented.
 """
 from __future__ import annotations
 
@@ -35,6 +37,7 @@ class ProjectSpec:
     negative_weights: dict[str, float] = field(default_factory=dict)
     wellbeing_change: float = 0.0
     wellbeing_baseline: float = 23.0
+    online_only: bool = False
     outcome_coverage: float = 0.85
     age_weights: tuple[float, ...] = (0.08, 0.15, 0.18, 0.19, 0.18, 0.13, 0.05, 0.04)
     evaluation_methods: tuple[str, ...] = ("survey",)
@@ -152,8 +155,9 @@ PROJECTS: tuple[ProjectSpec, ...] = (
         n_cuppa=8,
         satisfaction=-0.35,
         likert_shift={"accessibility": -0.9, "diversity": -0.6, "including_all_perspectives": -0.4},
-        positive_weights={"accessibility_online": 3.0, "jargon_language": 1.5, "accessibility_venue": 0.2},
-        negative_weights={"accessibility_online": 7.0, "diversity_of_voices": 2.5, "accessibility_venue": 0.2},
+        positive_weights={"accessibility_online": 3.0, "jargon_language": 1.5},
+        negative_weights={"accessibility_online": 7.0, "diversity_of_voices": 2.5},
+        online_only=True,
         wellbeing_change=-0.8,
         wellbeing_baseline=21.5,
         evaluation_methods=("survey", "online interviews", "outcome measure"),

@@ -54,7 +54,8 @@ def theme_probabilities(weights: dict[str, float], extra: dict[str, float] | Non
     return w / w.sum()
 
 
-def _themed(rng: np.random.Generator, polarity: str, probs: np.ndarray, suggest_share: float) -> Fragment:
+def _themed(rng: np.random.Generator, polarity: str, probs: np.ndarray, suggest_share: float,
+            avoid: frozenset[str] = frozenset()) -> Fragment:
     """Draw a single-theme fragment of the given polarity, the theme drawn from ``probs``.
 
     Negative fragments come from the suggestions bank (MISSING) with probability ``suggest_share``.
@@ -64,15 +65,22 @@ def _themed(rng: np.random.Generator, polarity: str, probs: np.ndarray, suggest_
         bank = phrases.POSITIVE
     else:
         bank = phrases.MISSING if rng.random() < suggest_share else phrases.NEGATIVE
-    return Fragment(_pick(rng, bank[theme]), (theme,), polarity)
+    return Fragment(_pick(rng, tuple(t for t in bank[theme] if t not in avoid)), (theme,), polarity)
 
 
 def _draw_fragments(rng: np.random.Generator, polarity: str, probs: np.ndarray, n: int,
                    extra_pool: tuple[Fragment, ...] = (), extra_share: float = 0.0,
-                   suggest_share: float = 0.25) -> list[Fragment]:
-    """Draw up to ``n`` distinct fragments: mostly single-theme, some two-theme or unthemed."""
-    two = tuple(f for f in phrases.TWO_THEME if f.polarity == polarity)
-    unthemed = phrases.UNTHEMED_POSITIVE if polarity == "+" else phrases.UNTHEMED_NEGATIVE
+                   suggest_share: float = 0.25, avoid: frozenset[str] = frozenset()) -> list[Fragment]:
+    """Draw ``n`` distinct fragments: mostly single-theme, some two-theme or unthemed.
+
+    Bank fragments touching a theme whose probability is 0 (e.g. venues for online-only
+    sessions) and fragment texts in ``avoid`` are never drawn; ``extra_pool`` is used as given.
+    """
+    excluded = {t for t, p in zip(LEAF_THEMES, probs) if p == 0}
+    two = tuple(f for f in phrases.TWO_THEME
+                if f.polarity == polarity and not excluded & set(f.themes) and f.text not in avoid)
+    unthemed = tuple(t for t in (phrases.UNTHEMED_POSITIVE if polarity == "+" else phrases.UNTHEMED_NEGATIVE)
+                     if t not in avoid)
     out: list[Fragment] = []
     for _ in range(n * 4):
         u = rng.random()
@@ -83,12 +91,12 @@ def _draw_fragments(rng: np.random.Generator, polarity: str, probs: np.ndarray, 
         elif u < extra_share + 0.17:
             frag = _pick(rng, two)
         else:
-            frag = _themed(rng, polarity, probs, suggest_share)
+            frag = _themed(rng, polarity, probs, suggest_share, avoid)
         if all(frag.text != f.text for f in out):
             out.append(frag)
         if len(out) == n:
             break
-    return out
+    return out or [_themed(rng, polarity, probs, suggest_share, avoid)]
 
 
 def _capitalise(text: str) -> str:
@@ -132,7 +140,7 @@ def _answer(text: str, frags: list[Fragment]) -> Answer:
 
 
 def positive_answer(rng: np.random.Generator, probs: np.ndarray, extra_pool: tuple[Fragment, ...] = (),
-                    extra_share: float = 0.0, longer: float = 0.0) -> Answer:
+                    extra_share: float = 0.0, longer: float = 0.0, avoid: frozenset[str] = frozenset()) -> Answer:
     """Compose a "what worked well?" style answer.
 
     Parameters
@@ -147,19 +155,21 @@ def positive_answer(rng: np.random.Generator, probs: np.ndarray, extra_pool: tup
         Share of fragments drawn from ``extra_pool``.
     longer : float, optional
         Shift towards longer answers (0 for the default length mix).
+    avoid : frozenset of str, optional
+        Fragment texts never to use (e.g. ``phrases.IN_PERSON`` for online-only sessions).
 
     Returns
     -------
     Answer
     """
-    frags = _draw_fragments(rng, "+", probs, _n_fragments(rng, longer), extra_pool, extra_share)
+    frags = _draw_fragments(rng, "+", probs, _n_fragments(rng, longer), extra_pool, extra_share, avoid=avoid)
     text = _pick(rng, phrases.OPENERS) + _join(rng, [f.text for f in frags])
     return _answer(_finish(rng, _capitalise(text)), frags)
 
 
 def negative_answer(rng: np.random.Generator, probs: np.ndarray, mixed_share: float = 0.22,
                     extra_pool: tuple[Fragment, ...] = (), extra_share: float = 0.0,
-                    longer: float = 0.0) -> Answer:
+                    longer: float = 0.0, avoid: frozenset[str] = frozenset()) -> Answer:
     """Compose a "what could be better?" style answer, sometimes with mixed feelings.
 
     Parameters
@@ -170,7 +180,7 @@ def negative_answer(rng: np.random.Generator, probs: np.ndarray, mixed_share: fl
         Probability of each leaf theme (order of ``LEAF_THEMES``).
     mixed_share : float, optional
         Probability that the answer starts positive and turns ("good overall but ...").
-    extra_pool, extra_share, longer
+    extra_pool, extra_share, longer, avoid
         As in :func:`positive_answer`.
 
     Returns
@@ -179,13 +189,13 @@ def negative_answer(rng: np.random.Generator, probs: np.ndarray, mixed_share: fl
     """
     mixed = rng.random() < mixed_share
     frags = _draw_fragments(rng, "-", probs, _n_fragments(rng, longer), extra_pool, extra_share,
-                           suggest_share=0.0 if mixed else 0.25)
+                           suggest_share=0.0 if mixed else 0.25, avoid=avoid)
     body = _join(rng, [f.text for f in frags])
     if mixed:
         if rng.random() < 0.5:
             lead_text, lead = _pick(rng, phrases.MIXED_LEADS), []
         else:
-            lead = _draw_fragments(rng, "+", probs, 1)
+            lead = _draw_fragments(rng, "+", probs, 1, avoid=avoid)
             lead_text = lead[0].text
         text = _capitalise(lead_text) + _pick(rng, phrases.CONTRASTS) + body
         frags = lead + frags
@@ -194,7 +204,7 @@ def negative_answer(rng: np.random.Generator, probs: np.ndarray, mixed_share: fl
     return _answer(_finish(rng, text, phrases.NEGATIVE_CLOSERS), frags)
 
 
-def missing_answer(rng: np.random.Generator, probs: np.ndarray) -> Answer:
+def missing_answer(rng: np.random.Generator, probs: np.ndarray, avoid: frozenset[str] = frozenset()) -> Answer:
     """Compose a "what is missing?" style answer: one to three needs, mostly as short noun phrases.
 
     Parameters
@@ -203,13 +213,15 @@ def missing_answer(rng: np.random.Generator, probs: np.ndarray) -> Answer:
         Source of every random choice.
     probs : numpy.ndarray
         Probability of each leaf theme (order of ``LEAF_THEMES``).
+    avoid : frozenset of str, optional
+        Fragment texts never to use.
 
     Returns
     -------
     Answer
     """
     n = int(rng.choice((1, 2, 3), p=(0.6, 0.3, 0.1)))
-    frags = _draw_fragments(rng, "-", probs, n, suggest_share=0.75)
+    frags = _draw_fragments(rng, "-", probs, n, suggest_share=0.75, avoid=avoid)
     if n > 1 and rng.random() < 0.5:
         body = ", ".join(f.text for f in frags[:-1]) + " and " + frags[-1].text
     else:
