@@ -79,7 +79,7 @@ def missing_column_problems(spec: SourceSpec, headers: list[str]) -> list[Proble
 
 
 def _key_problems(spec: SourceSpec, cells: pd.DataFrame, rows: np.ndarray, project_ids: list[str]):
-    """Yield (column, messages) for blank, repeated and unknown ids and project ids."""
+    """Yield (column, messages) for blank or repeated ids and blank or unknown project ids."""
     ids = cells[spec.id_column]
     messages = pd.Series(pd.NA, index=ids.index, dtype=object)
     blank = ids == ""
@@ -115,6 +115,63 @@ def _records(cells: pd.DataFrame) -> list[str]:
     return [json.dumps(dict(zip(columns, values)), ensure_ascii=False) for values in cells.itertuples(index=False)]
 
 
+def _cell_messages(spec: SourceSpec, raw: RawTable, project_ids: list[str]):
+    """Return (typed declared columns, [(column, messages)] in reporting order) for every check."""
+    cells = raw.frame
+    found: list[tuple[str | None, pd.Series]] = []
+    if raw.overflow.any():
+        overflow = pd.Series(pd.NA, index=cells.index, dtype=object)
+        overflow[raw.overflow] = (f"the row has more cells than the header's {cells.shape[1]} columns; "
+                                  "check for an unquoted comma in a text answer or values past the last column")
+        found.append((None, overflow))
+    found.extend(_key_problems(spec, cells, raw.rows, project_ids))
+    typed = {}
+    for name, column in spec.columns.items():
+        if name in (spec.id_column, spec.project_column):
+            continue
+        values, messages = TYPERS[column.type](cells[name], column)
+        if column.required:
+            messages[cells[name] == ""] = (f"a value is required here ({column.label}); fill it in, or set "
+                                           f"required: false for {name} in the config if blanks are allowed")
+        typed[name] = values
+        found.append((name, messages))
+    return typed, found
+
+
+def _long_problems(found) -> pd.DataFrame:
+    """Return one line per bad cell (pos, column, problem), ordered by row then check order."""
+    parts = []
+    for rank, (column, messages) in enumerate(found):
+        idx = np.flatnonzero(messages.notna().to_numpy())
+        if len(idx):
+            parts.append(pd.DataFrame({"pos": idx, "rank": rank, "column": column or "",
+                                       "problem": messages.to_numpy()[idx]}))
+    if not parts:
+        return pd.DataFrame({"pos": pd.Series(dtype=np.int64), "rank": pd.Series(dtype=np.int64),
+                             "column": pd.Series(dtype=object), "problem": pd.Series(dtype=object)})
+    return pd.concat(parts, ignore_index=True).sort_values(["pos", "rank"], kind="stable", ignore_index=True)
+
+
+def _quarantine(spec: SourceSpec, raw: RawTable, long: pd.DataFrame) -> pd.DataFrame:
+    """Return one quarantine line per bad row, joining its columns and problems with '; '."""
+    positions, joined_columns, joined_problems = [], [], []
+    rows = zip(long["pos"].tolist(), long["column"].tolist(), long["problem"].tolist())
+    for pos, group in itertools.groupby(rows, key=lambda item: item[0]):
+        group = list(group)
+        positions.append(pos)
+        joined_columns.append("; ".join(c for _, c, _ in group if c))
+        joined_problems.append("; ".join(m for _, _, m in group))
+    positions = np.asarray(positions, dtype=np.int64)
+    return pd.DataFrame({
+        "source": pd.Series([spec.name] * len(positions), dtype=object),
+        "file": pd.Series([spec.file] * len(positions), dtype=object),
+        "row": raw.rows[positions].astype(np.int64),
+        "column": pd.Series(joined_columns, dtype=object),
+        "problem": pd.Series(joined_problems, dtype=object),
+        "record": pd.Series(_records(raw.frame.iloc[positions]), dtype=object),
+    }, columns=QUARANTINE_COLUMNS)
+
+
 def check_source(spec: SourceSpec, raw: RawTable, project_ids: list[str]) -> SourceResult:
     """Type a source's cells, quarantining each row that has any problem.
 
@@ -131,70 +188,18 @@ def check_source(spec: SourceSpec, raw: RawTable, project_ids: list[str]) -> Sou
     Returns
     -------
     SourceResult
-        ``table`` holds typed good rows in file order; ``quarantine`` one line per bad row.
+        ``table`` holds typed good rows in file order (undeclared columns as text);
+        ``quarantine`` one line per bad row; ``problems`` one Problem per bad cell.
     """
-    cells = raw.frame
-    found: list[tuple[int, str | None, pd.Series]] = []
-    if raw.overflow.any():
-        overflow = pd.Series(pd.NA, index=cells.index, dtype=object)
-        overflow[raw.overflow] = (f"the row has more cells than the header's {cells.shape[1]} columns; "
-                                  "check for an unquoted comma in a text answer or values past the last column")
-        found.append((-1, None, overflow))
-    for column, messages in _key_problems(spec, cells, raw.rows, project_ids):
-        found.append((len(found), column, messages))
-    typed = {}
-    for name, column in spec.columns.items():
-        if name in (spec.id_column, spec.project_column):
-            continue
-        values, messages = TYPERS[column.type](cells[name], column)
-        if column.required:
-            blank = cells[name] == ""
-            messages[blank] = (f"a value is required here ({column.label}); fill it in, or set "
-                               f"required: false for {name} in the config if blanks are allowed")
-        typed[name] = values
-        found.append((len(found), name, messages))
-
-    order, columns, positions, texts = [], [], [], []
-    for rank, column, messages in found:
-        bad = messages.notna().to_numpy()
-        if bad.any():
-            idx = np.flatnonzero(bad)
-            positions.append(idx)
-            texts.append(messages.to_numpy()[idx])
-            order.append(np.full(len(idx), rank))
-            columns.append(np.full(len(idx), column if column is not None else "", dtype=object))
-    if positions:
-        long = pd.DataFrame({"pos": np.concatenate(positions), "rank": np.concatenate(order),
-                             "column": np.concatenate(columns), "problem": np.concatenate(texts)})
-        long = long.sort_values(["pos", "rank"], kind="stable").reset_index(drop=True)
-    else:
-        long = pd.DataFrame({"pos": np.array([], dtype=np.int64), "rank": [], "column": [], "problem": []})
-    row_of = raw.rows
-    problems = [Problem(spec.file, int(row_of[p]), c or None, m, fatal=False)
-                for p, c, m in zip(long["pos"], long["column"], long["problem"])]
-
-    bad_pos, joined_columns, joined_problems = [], [], []
-    for pos, group in itertools.groupby(zip(long["pos"].tolist(), long["column"].tolist(), long["problem"].tolist()),
-                                        key=lambda item: item[0]):
-        group = list(group)
-        bad_pos.append(pos)
-        joined_columns.append("; ".join(c for _, c, _ in group if c))
-        joined_problems.append("; ".join(m for _, _, m in group))
-    bad_pos = np.asarray(bad_pos, dtype=np.int64)
-    quarantine = pd.DataFrame({
-        "source": pd.Series([spec.name] * len(bad_pos), dtype=object),
-        "file": pd.Series([spec.file] * len(bad_pos), dtype=object),
-        "row": row_of[bad_pos].astype(np.int64),
-        "column": pd.Series(joined_columns, dtype=object),
-        "problem": pd.Series(joined_problems, dtype=object),
-        "record": pd.Series(_records(cells.iloc[bad_pos]), dtype=object),
-    }, columns=QUARANTINE_COLUMNS)
-
-    keep = np.ones(len(cells), dtype=bool)
-    keep[bad_pos] = False
-    table = pd.DataFrame(index=cells.index)
-    for name in cells.columns:
-        table[name] = typed[name] if name in typed else text_column(cells[name])
+    typed, found = _cell_messages(spec, raw, project_ids)
+    long = _long_problems(found)
+    problems = [Problem(spec.file, int(raw.rows[p]), c or None, m, fatal=False)
+                for p, c, m in zip(long["pos"].tolist(), long["column"].tolist(), long["problem"].tolist())]
+    quarantine = _quarantine(spec, raw, long)
+    keep = np.ones(len(raw.frame), dtype=bool)
+    keep[long["pos"].to_numpy(dtype=np.int64)] = False
+    table = pd.DataFrame({name: typed[name] if name in typed else text_column(raw.frame[name])
+                          for name in raw.frame.columns})
     table = table.loc[keep].reset_index(drop=True)
-    return SourceResult(table=table, quarantine=quarantine, problems=problems, rows_read=len(cells) + raw.blank_rows,
-                        blank_rows=raw.blank_rows, encoding=raw.encoding)
+    return SourceResult(table=table, quarantine=quarantine, problems=problems,
+                        rows_read=len(raw.frame) + raw.blank_rows, blank_rows=raw.blank_rows, encoding=raw.encoding)
