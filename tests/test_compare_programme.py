@@ -1,5 +1,6 @@
 """Tests for evalkit.compare.programme: the wrappers on the committed sample programme."""
 import dataclasses
+import shutil
 import re
 
 import pandas as pd
@@ -90,3 +91,18 @@ def test_quotes_are_redacted_with_the_programme_names_by_default(programme):
 def test_unknown_source_is_a_config_error(programme):
     with pytest.raises(ConfigError, match="no source named 'survey'"):
         compare.survey_layout(programme, "survey")
+
+
+def test_codes_of_quarantined_rows_are_left_out(tmp_path):
+    folder = tmp_path / "sample"
+    shutil.copytree(SAMPLE_CONFIG.parent, folder)
+    survey = folder / "feedback_survey.csv"
+    header, first, *rest = survey.read_text(encoding="utf-8").splitlines(keepends=True)
+    likert_at = header.split(",").index("sharing_power")
+    cells = first.split(",")
+    cells[likert_at] = "9"  # off the 1-5 scale: the loader quarantines this row
+    survey.write_text("".join([header, ",".join(cells), *rest]), encoding="utf-8")
+    loaded = programme_module.load_programme(folder / "programme.yml")
+    assert len(loaded.quarantine) == 1
+    fm = compare.programme_framework(loaded, redact=hide_names)
+    assert no_small_counts(fm.cells)

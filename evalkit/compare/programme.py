@@ -6,6 +6,7 @@ policy, seed) and calls the plain-DataFrame functions of :mod:`evalkit.compare`.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import partial
 
@@ -137,14 +138,26 @@ def _redactor(programme, redact):
 
 
 def _coded(programme, coded, source: str) -> pd.DataFrame:
-    """Return the coded table to use: given, else the programme's ground truth for ``source``."""
-    if coded is not None:
+    """Return the coded table (given, else the ground truth) without quarantined responses.
+
+    Codes of rows the loader quarantined are dropped because those responses are already
+    counted in the quarantine report; any other unknown id still raises in ``theme_counts``.
+    """
+    if coded is None:
+        coded = programme.ground_truth
+        if coded is None:
+            raise ConfigError(f"{programme.config_path.name}: no coded themes; pass coded= (a "
+                              "long table response_id, theme_id) or set ground_truth: in the "
+                              "config.")
+        if "source" in coded:
+            coded = coded[coded["source"] == source]
+    id_column = programme.sources[source].id_column
+    held = programme.quarantine
+    if held is None or held.empty or id_column not in coded:
         return coded
-    truth = programme.ground_truth
-    if truth is None:
-        raise ConfigError(f"{programme.config_path.name}: no coded themes; pass coded= (a long "
-                          "table response_id, theme_id) or set ground_truth: in the config.")
-    return truth[truth["source"] == source] if "source" in truth else truth
+    records = held.loc[held["source"] == source, "record"]
+    ids = {str(json.loads(r).get(id_column)) for r in records.drop_duplicates()}
+    return coded[~coded[id_column].astype(str).isin(ids)]
 
 
 @dataclass(frozen=True)
