@@ -625,3 +625,25 @@ def test_misspelt_keys_are_caught_but_extra_keys_allowed(tmp_path):
     problem = only_problem(make_programme(tmp_path, edit=edit_column))
     assert problem.column == "sources.feedback_survey.columns.role.requried"
     assert problem.message.startswith("unknown key 'requried' (did you mean 'required'?)")
+
+
+def test_unquoted_yes_no_choices_are_explained(tmp_path):
+    path = make_programme(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("      age_band:\n", "      themed:\n        type: single_choice\n"
+                        "        choices: [yes, no, maybe]\n      age_band:\n", 1)
+    path.write_text(text, encoding="utf-8")
+    problem = only_problem(path)
+    assert problem.column == "sources.feedback_survey.columns.themed.choices"
+    assert problem.message == ("a choice such as yes, no, on or off was read by YAML as true/false; put quotes "
+                               'around each choice, e.g. choices: ["yes", "no", "maybe"]')
+
+
+def test_xlsx_with_headers_not_on_row_1_is_explained(tmp_path):
+    def edit(config):
+        config["sources"]["feedback_survey"]["path"] = "sessions.xlsx"
+    path = make_programme(tmp_path, edit=edit)
+    wb = Workbook()
+    wb.active["C3"], wb.active["D3"], wb.active["C4"] = "response_id", "project_id", "R1"
+    wb.save(tmp_path / "sessions.xlsx")
+    assert str(only_problem(path)) == "sessions.xlsx:1:: the first row is blank; put the column headers on row 1"

@@ -167,6 +167,10 @@ def _parse_column(name: str, raw, key: str, scales, out: _Collector) -> ColumnSp
         if not isinstance(raw_choices, list) or not raw_choices:
             out.add(f"{key}.choices", "single_choice column needs choices: [first, second, ...]")
             return None
+        if any(isinstance(c, bool) for c in raw_choices):
+            out.add(f"{key}.choices", "a choice such as yes, no, on or off was read by YAML as true/false; "
+                    'put quotes around each choice, e.g. choices: ["yes", "no", "maybe"]')
+            return None
         choices = tuple(" ".join(str(c).split()) for c in raw_choices)
         folded = [c.casefold() for c in choices]
         if len(set(folded)) != len(folded):

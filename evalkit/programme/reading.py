@@ -210,7 +210,7 @@ def read_xlsx(path: Path, file: str, sheet: str | None = None) -> RawTable:
         else:
             raise _fatal(file, None, None, f"the workbook has no sheet '{sheet}'; its sheets are "
                          f"{', '.join(workbook.sheetnames)}; fix sheet: in the config or rename the sheet")
-        values = [[_cell_text(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
+        values = [[_cell_text(v) for v in row] for row in worksheet.iter_rows(min_row=1, min_col=1, values_only=True)]
     finally:
         workbook.close()
     if not any(any(c.strip() for c in row) for row in values):
