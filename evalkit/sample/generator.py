@@ -169,14 +169,19 @@ def _sentence(fragment: str) -> str:
     return fragment[0].upper() + fragment[1:] + "."
 
 
-def _plant(answer: Answer, clause: str, themes: tuple[str, ...], prepend: bool) -> Answer:
-    """Add a planted clause as its own sentence, before or after the answer."""
+def _union(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[str, ...]:
+    """Union of two theme lists, in codebook order."""
+    return tuple(t for t in phrases.LEAF_THEMES if t in old or t in new)
+
+
+def _plant(answer: Answer, clause: str, themes: tuple[str, ...], polarity: str | None, prepend: bool) -> Answer:
+    """Add a planted clause as its own sentence, before or after the answer, with its themes."""
     body = answer.text.rstrip()
     if body and body[-1].isalnum() and not body.endswith(" x"):
         body += "."
     new_text = f"{_sentence(clause)} {body}" if prepend else f"{body} {_sentence(clause)}"
-    merged = tuple(t for t in phrases.LEAF_THEMES if t in answer.themes or t in themes)
-    return answer._replace(text=new_text, themes=merged)
+    return Answer(new_text, _union(answer.themes, themes), _union(answer.positive, themes if polarity == "+" else ()),
+                  _union(answer.negative, themes if polarity == "-" else ()))
 
 
 def _personal_details(rng: np.random.Generator) -> list[tuple[str, tuple[str, ...], str | None]]:
@@ -218,7 +223,7 @@ def _plant_personal_details(rng: np.random.Generator, records: list[Record]) -> 
         taken.add(i)
         record, col = slots[i]
         prepend = polarity == "+" and rng.random() < 0.5
-        record.answers[col] = _plant(record.answers[col], clause, themes, prepend)
+        record.answers[col] = _plant(record.answers[col], clause, themes, polarity, prepend)
 
 
 def _likert(rng: np.random.Generator, record: Record) -> dict[str, int]:

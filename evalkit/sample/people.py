@@ -50,7 +50,7 @@ PLANTED_NHS_NUMBER: str = "943 476 5919"
 NAME_TEMPLATES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("thanks to {name} for making me feel welcome", ("relationships_trust",), "+"),
     ("{name} was a brilliant facilitator", ("relationships_trust",), "+"),
-    ("special mention to {name} who sorted my travel expenses", ("payment_recognition",), "+"),
+    ("special mention to {name} who sorted my payment so quickly", ("payment_recognition",), "+"),
     ("{name} always made sure I got a turn to speak", ("feeling_heard",), "+"),
     ("I'd like to thank {name} for explaining everything so clearly", ("jargon_language",), "+"),
     ("{name} from the council talked over everyone", ("feeling_heard",), "-"),
