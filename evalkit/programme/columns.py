@@ -15,7 +15,20 @@ from evalkit.programme.spec import ColumnSpec
 
 
 def shown(values: pd.Series, width: int = 40) -> pd.Series:
-    """Return cell values quoted for a message, long ones shortened with an ellipsis."""
+    """Return cell values quoted for a message, long ones shortened with an ellipsis.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Cell values.
+    width : int, default 40
+        Longest text shown before shortening.
+
+    Returns
+    -------
+    pandas.Series
+        ``'value'`` strings, same index.
+    """
     text = values.astype(str)
     long = text.str.len() > width
     text = text.where(~long, text.str.slice(0, width - 1) + "…")
@@ -171,7 +184,17 @@ def type_free_text(cells: pd.Series, spec: ColumnSpec) -> tuple[pd.Series, pd.Se
 
 
 def text_column(cells: pd.Series) -> pd.Series:
-    """Return text cells as pandas ``string`` dtype with "" as NA."""
+    """Return text cells as pandas ``string`` dtype with "" as NA.
+
+    Parameters
+    ----------
+    cells : pandas.Series
+        Stripped text cells.
+
+    Returns
+    -------
+    pandas.Series
+    """
     return cells.where(cells != "").astype("string")
 
 
