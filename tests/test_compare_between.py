@@ -8,7 +8,7 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
 from evalkit.compare.tests_between import (cliffs_delta, compare_groups, compare_projects,
-                                           describe_difference, dunn_pvalues)
+                                           comparison_tables, describe_difference, dunn_pvalues)
 from evalkit.errors import ConfigError
 from evalkit.privacy.suppression import SuppressionPolicy
 
@@ -151,8 +151,13 @@ def test_sentences_describe_clear_differences_with_their_size_and_n():
 
 def test_compare_projects_runs_each_item_and_rejects_too_few_groups():
     df = long(likert_groups()).rename(columns={"score": "a"}).assign(b=lambda d: d["a"])
-    results = compare_projects(df, ["a", "b"])
+    results = compare_projects(df, ["a", "b"], labels={"a": "Power was shared"})
     assert list(results) == ["a", "b"]
+    omnibus, pairs = comparison_tables(results)
+    assert omnibus["question"].tolist() == ["Power was shared", "b"]
+    assert omnibus["left out (too few answers)"].tolist() == ["P04", "P04"]
+    assert omnibus["n"].tolist() == ["50", "50"]  # 30 + 12 + 9 = 51 answers, rounded
+    assert len(pairs) == 6 and "Power was shared" in results["a"].sentences()[0]
     with pytest.raises(ConfigError, match="fewer than two projects"):
         compare_groups(long({"P01": [1, 2, 3] * 4, "P02": [1, 2]}), "score")
     with pytest.raises(ConfigError, match="method must be"):

@@ -121,6 +121,13 @@ def test_no_secondary_suppression_without_additive_columns():
     assert out.to_dict("list") == {"agreed": ["*", "15"], "n": ["20", "40"]}
 
 
+def test_repeated_index_labels_are_handled_by_position():
+    raw = pd.DataFrame({"a": [3, 20, 9]}, index=["x", "x", "y"])
+    out = suppress_table(raw, ["a"])
+    assert out["a"].tolist() == ["*", "20", "10"] and list(out.index) == ["x", "x", "y"]
+    assert out.attrs["suppressed_cells"] == [("x", "a", "small count")]
+
+
 def test_disabled_policy_table_has_no_suppressed_cells():
     raw = pd.DataFrame({"a": [3, 20], "b": [12, 14]})
     out = suppress_table(raw, ["a", "b"], policy=SuppressionPolicy(enabled=False))

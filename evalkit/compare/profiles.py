@@ -119,6 +119,8 @@ def response_rates(survey: pd.DataFrame, facts: pd.DataFrame, *,
     table[["respondents", "invited"]] = table[["respondents", "invited"]].astype("int64")
     out = suppress_table(table, ["respondents", "invited"], percent_of={"respondents": "invited"},
                          policy=policy)
+    out.attrs["suppressed_cells"] = [(r, "response rate" if c == "respondents %" else c, why)
+                                     for r, c, why in out.attrs["suppressed_cells"]]
     return out.rename(columns={"respondents %": "response rate"})
 
 

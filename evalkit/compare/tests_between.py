@@ -314,6 +314,35 @@ def compare_projects(survey: pd.DataFrame, items: Sequence[str], *,
                                  policy=policy) for item in items}
 
 
+def comparison_tables(comparisons: Mapping[str, GroupComparison]) -> tuple[pd.DataFrame,
+                                                                          pd.DataFrame]:
+    """Stack the results of :func:`compare_projects` into two report tables.
+
+    Parameters
+    ----------
+    comparisons : mapping of str to GroupComparison
+        Output of :func:`compare_projects`.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        The omnibus table (one row per item: label, projects compared, n rounded per the
+        policy, H, df, p, projects left out) and every item's :meth:`GroupComparison.summary_frame`
+        stacked, each with the n beside each statistic.
+    """
+    omnibus, pairwise = [], []
+    for result in comparisons.values():
+        om = result.omnibus.iloc[0]
+        omnibus.append({"item": result.item, "question": result.label, "projects": int(om["k"]),
+                        "n": result.policy.format_count(om["n"]), "H": f"{om['H']:.2f}",
+                        "df": int(om["df"]), "p": _format_p(om["p"]),
+                        "left out (too few answers)": ", ".join(result.excluded)})
+        pairwise.append(result.summary_frame())
+    columns = ["item", "question", "projects", "n", "H", "df", "p", "left out (too few answers)"]
+    stacked = pd.concat(pairwise, ignore_index=True) if pairwise else pd.DataFrame()
+    return pd.DataFrame(omnibus, columns=columns), stacked
+
+
 def describe_difference(row: Mapping, item_label: str,
                         policy: SuppressionPolicy | None = None, alpha: float = 0.05,
                         confidence: float = 0.95) -> str:

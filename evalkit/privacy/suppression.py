@@ -250,7 +250,8 @@ def suppress_table(df: pd.DataFrame, count_columns: Iterable[Hashable] = (), *,
     Returns
     -------
     pandas.DataFrame
-        Same index, every handled column as text. ``attrs["suppressed_cells"]`` lists
+        Same index (a repeated index is handled by position; ``total_row`` then needs a
+        unique index), every handled column as text. ``attrs["suppressed_cells"]`` lists
         ``(row_label, column, reason)`` with reason ``"small count"``, ``"secondary"``,
         ``"percentage"`` or ``"small summary"``; ``attrs["suppression_statement"]`` holds
         :meth:`SuppressionPolicy.statement`; ``attrs["suppression_policy"]`` the policy as a dict.
@@ -267,6 +268,16 @@ def suppress_table(df: pd.DataFrame, count_columns: Iterable[Hashable] = (), *,
     {'project': ['P01', 'P02'], 'agreed': ['*', '15'], 'agreed %': ['*', '38%'], 'n': ['20', '40']}
     """
     policy = policy_or_default(policy)
+    if not df.index.is_unique:
+        out = suppress_table(df.reset_index(drop=True), count_columns, percent_of=percent_of,
+                             summary_columns=summary_columns, policy=policy,
+                             additive_columns=additive_columns, total_row=None,
+                             percent_decimals=percent_decimals, summary_decimals=summary_decimals,
+                             percent_suffix=percent_suffix)
+        out.index = df.index
+        out.attrs["suppressed_cells"] = [(df.index[r], c, why)
+                                         for r, c, why in out.attrs["suppressed_cells"]]
+        return out
     count_columns = list(dict.fromkeys(count_columns))
     percent_of = dict(percent_of or {})
     summary_columns = dict(summary_columns or {})
