@@ -12,7 +12,7 @@ from evalkit.programme.spec import COLUMN_TYPES, SourceSpec
 from evalkit.xlsx import neutralise_formula
 
 
-@dataclass
+@dataclass(eq=False)
 class Programme:
     """A programme's config and data, typed and checked; build it with ``load_programme``.
 
