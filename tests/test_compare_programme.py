@@ -106,3 +106,21 @@ def test_codes_of_quarantined_rows_are_left_out(tmp_path):
     assert len(loaded.quarantine) == 1
     fm = compare.programme_framework(loaded, redact=hide_names)
     assert no_small_counts(fm.cells)
+
+
+def test_a_wrapper_object_with_its_own_policy_and_seed_is_respected(programme):
+    class View:
+        """Stands in for a report's view of a programme: own policy and seed, rest forwarded."""
+
+        policy = SuppressionPolicy(enabled=False)
+        seed = 11
+
+        def __getattr__(self, attr):
+            return getattr(programme, attr)
+
+    assert compare.programme_policy(View()).enabled is False
+    medians = compare.profile_programme(View()).medians
+    exact = compare.likert_medians(programme.tables["feedback_survey"], ["sharing_power"],
+                                   group_column="project_id", seed=11,
+                                   policy=SuppressionPolicy(enabled=False))
+    assert medians.iloc[0].tolist() == exact.iloc[0].tolist()

@@ -34,17 +34,24 @@ def programme_policy(programme) -> SuppressionPolicy:
     Parameters
     ----------
     programme : evalkit.programme.Programme
-        A loaded programme.
+        A loaded programme, or an object wrapping one that carries its own ``policy`` (such
+        as the report pipeline's view of it), which is then used as is.
 
     Returns
     -------
     SuppressionPolicy
     """
+    own = getattr(programme, "policy", None)
+    if isinstance(own, SuppressionPolicy):
+        return own
     return SuppressionPolicy.from_config((programme.report_settings or {}).get("suppression"))
 
 
 def _seed(programme) -> int:
-    """Return the report seed from the programme settings (0 when unset)."""
+    """Return the report seed: the object's own ``seed``, else ``report.seed``, else 0."""
+    own = getattr(programme, "seed", None)
+    if isinstance(own, int) and not isinstance(own, bool):
+        return own
     return int((programme.report_settings or {}).get("seed", 0))
 
 
