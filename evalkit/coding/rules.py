@@ -35,6 +35,14 @@ def _regex_negated(sentence: str, start: int) -> bool:
                for w in words)
 
 
+def _joined_sentences(pt: ProcessedTexts) -> tuple[str, np.ndarray]:
+    """All sentences in one string, one per line (inner line breaks become spaces), and offsets."""
+    lines = [s.replace("\n", " ").replace("\r", " ") for s in pt.sentences]
+    lengths = np.fromiter((len(s) + 1 for s in lines), dtype=np.int64, count=len(lines))
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    return "\n".join(lines), starts
+
+
 def _drop_nested(hits: pd.DataFrame) -> pd.DataFrame:
     """Drop keyword matches lying inside a longer match of the same theme ("well organised")."""
     hits = hits.sort_values(["theme", "order", "end"], ascending=[True, True, False], kind="stable")
@@ -42,6 +50,21 @@ def _drop_nested(hits: pd.DataFrame) -> pd.DataFrame:
         lambda e: e.cummax().shift(1))
     nested = hits["end"].notna() & (hits["end"] <= prev_end)
     return hits[~nested.to_numpy()]
+
+
+def _group_hits(hits: pd.DataFrame, n_themes: int) -> pd.DataFrame:
+    """One row per (doc, theme) from sorted hits: evidence joined in order, negated if all are."""
+    doc = hits["doc"].to_numpy(dtype=np.int64)
+    theme = hits["theme"].to_numpy(dtype=np.int64)
+    negated = hits["negated"].to_numpy(dtype=bool)
+    words = hits["evidence"].to_numpy(dtype=object)
+    key = doc * n_themes + theme
+    starts = np.concatenate([[0], np.flatnonzero(np.diff(key)) + 1])
+    ends = np.append(starts[1:], len(key))
+    labels = ["NOT " + str(w) if n else str(w) for w, n in zip(words, negated)]
+    evidence = ["; ".join(dict.fromkeys(labels[a:b])) for a, b in zip(starts, ends)]
+    return pd.DataFrame({"doc": doc[starts], "theme": theme[starts], "evidence": evidence,
+                         "negated": np.logical_and.reduceat(negated, starts)})
 
 
 class RuleCoder:
@@ -65,12 +88,12 @@ class RuleCoder:
         self.codebook = load_codebook(codebook)
         self.rollup = rollup
         self._theme_ids = list(self.codebook.themes)
-        self._plain: list[tuple[int, list[str]]] = []
+        self._plain: list[tuple[int, tuple[str, ...]]] = []
         self._regex: list[tuple[int, re.Pattern]] = []
         for ti, tid in enumerate(self._theme_ids):
             for pattern in self.codebook.themes[tid].patterns:
                 if pattern.startswith(REGEX_PREFIX):
-                    self._regex.append((ti, re.compile(pattern[len(REGEX_PREFIX):], re.IGNORECASE)))
+                    self._regex.append((ti, re.compile(pattern[len(REGEX_PREFIX):], re.IGNORECASE | re.MULTILINE)))
                 else:
                     stems = pattern_stems(pattern)
                     if stems:
@@ -98,12 +121,16 @@ class RuleCoder:
             evidence.append(words)
             negated.append(pt.negated[starts])
         regex_rows = []
-        if self._regex:
-            for sid, sentence in enumerate(pt.sentences):
-                for ti, rx in self._regex:
-                    for m in rx.finditer(sentence):
-                        regex_rows.append((pt.sentence_doc[sid], ti, sid, m.group(0),
-                                           _regex_negated(sentence, m.start())))
+        if self._regex and pt.sentences:
+            joined, starts = _joined_sentences(pt)
+            for ti, rx in self._regex:
+                for m in rx.finditer(joined):
+                    if "\n" in m.group(0):
+                        continue
+                    sid = int(np.searchsorted(starts, m.start(), side="right")) - 1
+                    sentence = joined[starts[sid]:starts[sid] + len(pt.sentences[sid])]
+                    regex_rows.append((pt.sentence_doc[sid], ti, sid, m.group(0),
+                                       _regex_negated(sentence, m.start() - starts[sid])))
         if regex_rows:
             rd, rt, rs, re_ev, rn = zip(*regex_rows)
             sent_first = np.searchsorted(pt.token_sentence, np.asarray(rs))
@@ -139,12 +166,8 @@ class RuleCoder:
         if hits.empty:
             return pd.DataFrame({"doc": pd.Series([], dtype=np.int64), "theme_id": [], "score": [],
                                  "evidence": [], "negated": pd.Series([], dtype=bool)})
-        hits["label"] = np.where(hits["negated"], "NOT " + hits["evidence"].astype(str),
-                                 hits["evidence"].astype(str))
         hits = hits.sort_values(["doc", "theme", "order"], kind="stable")
-        grouped = hits.groupby(["doc", "theme"], sort=True)
-        out = grouped.agg(evidence=("label", lambda s: "; ".join(dict.fromkeys(s))),
-                          negated=("negated", "all")).reset_index()
+        out = _group_hits(hits, len(self._theme_ids))
         if self.rollup:
             extra = []
             for row in out.itertuples(index=False):

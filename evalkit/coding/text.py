@@ -136,9 +136,10 @@ def tokenize_words(sentence: str) -> list[str]:
     return out
 
 
-def pattern_stems(phrase: str) -> list[str]:
-    """Return the stems a plain keyword pattern is matched on (same pipeline as answers)."""
-    return [stem_word(t) for t in tokenize_words(phrase) if _is_word(t)]
+@functools.lru_cache(maxsize=50_000)
+def pattern_stems(phrase: str) -> tuple[str, ...]:
+    """Return the stems a plain keyword pattern is matched on (same pipeline as answers; cached)."""
+    return tuple(stem_word(t) for t in tokenize_words(phrase) if _is_word(t))
 
 
 def _is_word(tok: str) -> bool:
@@ -238,12 +239,12 @@ class ProcessedTexts:
             return np.empty(0, dtype=np.int64)
         return self._index[sid]
 
-    def phrase_positions(self, stems: list[str]) -> np.ndarray:
+    def phrase_positions(self, stems) -> np.ndarray:
         """Return start positions where ``stems`` occur consecutively within one sentence.
 
         Parameters
         ----------
-        stems : list of str
+        stems : sequence of str
             Stems of a keyword pattern, as given by :func:`pattern_stems`.
 
         Returns
