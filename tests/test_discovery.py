@@ -114,3 +114,18 @@ def test_html_repr(fitted):
     html = fitted._repr_html_()
     assert "<caption>3 candidate themes" in html and "<table" in html
     assert "not fitted" in ThemeDiscovery()._repr_html_()
+
+
+def test_umass_coherence_by_hand():
+    # UMass coherence (Mimno et al. 2011, eq. 1): mean over ordered pairs i > j of
+    # log((D(w_i, w_j) + 1) / D(w_j)), D = number of documents containing the word(s).
+    from scipy.sparse import csc_matrix
+
+    from evalkit.coding.discovery import _umass
+
+    X = csc_matrix(np.array([[1, 1, 0], [1, 0, 1], [1, 1, 1], [0, 0, 1]], dtype=float))
+    # D(w0)=3, D(w1)=2, D(w2)=3; D(w1,w0)=2, D(w2,w0)=2, D(w2,w1)=1.
+    expected = np.mean([np.log(3 / 3), np.log(3 / 3), np.log(2 / 2)])
+    assert _umass(X, np.array([0, 1, 2])) == pytest.approx(expected)
+    expected_rev = np.mean([np.log((1 + 1) / 3), np.log((2 + 1) / 3), np.log((2 + 1) / 2)])
+    assert _umass(X, np.array([2, 1, 0])) == pytest.approx(expected_rev)

@@ -124,3 +124,36 @@ def test_deterministic(coder):
     a, b = coder.code(texts), coder.code(texts)
     pd.testing.assert_frame_equal(a, b)
     assert a.to_csv(index=False) == b.to_csv(index=False)
+
+
+def test_quality_benchmark_scores_match_sklearn():
+    # Per-theme precision/recall/F1 of evalkit.bench.rules_quality against scikit-learn's
+    # precision_recall_fscore_support on the same 0/1 indicator matrix (the reference).
+    from sklearn.metrics import precision_recall_fscore_support
+
+    from evalkit.bench.rules_quality import rule_table
+
+    answers = pd.DataFrame({
+        "source": "s", "response_id": ["1", "2", "3", "4"], "column": "c",
+        "text": ["The venue had no lift", "We were paid late", "Zoom kept crashing", "Paid for the bus"],
+    })
+    truth = pd.DataFrame({"source": "s", "response_id": ["1", "2", "3", "3"], "column": "c",
+                          "theme_id": ["accessibility_venue", "payment_recognition", "accessibility_online",
+                                       "payment_recognition"]})
+    table = rule_table(answers, truth).set_index("theme_id")
+    coded = RuleCoder().code(answers["text"].tolist())
+    themes = ["accessibility_venue", "payment_recognition", "accessibility_online"]
+    y_pred = np.array([[((coded["response_id"] == i) & (coded["theme_id"] == t)).any() for t in themes] for i in range(4)])
+    y_true = np.array([[((truth["response_id"] == str(i + 1)) & (truth["theme_id"] == t)).any() for t in themes]
+                       for i in range(4)])
+    p, r, f, _ = precision_recall_fscore_support(y_true, y_pred, average=None, zero_division=np.nan)
+    np.testing.assert_allclose(table.loc[themes, "precision"], p.round(3))
+    np.testing.assert_allclose(table.loc[themes, "recall"], r.round(3))
+    np.testing.assert_allclose(table.loc[themes, "f1"], f.round(3))
+    leaves = RuleCoder().codebook.leaves()
+    y_pred_all = np.array([[((coded["response_id"] == i) & (coded["theme_id"] == t)).any() for t in leaves] for i in range(4)])
+    y_true_all = np.array([[((truth["response_id"] == str(i + 1)) & (truth["theme_id"] == t)).any() for t in leaves]
+                           for i in range(4)])
+    micro = precision_recall_fscore_support(y_true_all, y_pred_all, average="micro")
+    np.testing.assert_allclose(table.loc["(micro average)", ["precision", "recall", "f1"]].astype(float),
+                               np.round(micro[:3], 3))
