@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, sparse
+from scipy import sparse
 from sklearn.base import clone
 from sklearn.model_selection import KFold
 
@@ -44,27 +44,40 @@ def _sigmoid(scores: np.ndarray, a, b) -> np.ndarray:
 
 
 def platt_fit(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """Fit Platt's sigmoid with his smoothed targets (Platt 1999; Lin, Lin & Weng 2007)."""
+    """Fit Platt's sigmoid by Newton's method with backtracking (Lin, Lin & Weng 2007, Alg. 1)."""
     scores = np.asarray(scores, dtype=float)
     y = np.asarray(y)
     n_pos = float(np.sum(y == 1))
     n_neg = float(y.size - n_pos)
     target = np.where(y == 1, (n_pos + 1.0) / (n_pos + 2.0), 1.0 / (n_neg + 2.0))
+    a, b = 0.0, float(np.log((n_neg + 1.0) / (n_pos + 1.0)))
 
-    def loss_grad(params):
-        """Negative log-likelihood of the smoothed targets and its gradient."""
-        a, b = params
-        z = a * scores + b
-        log_p = -np.logaddexp(0.0, z)
-        log_1mp = -np.logaddexp(0.0, -z)
-        loss = -np.sum(target * log_p + (1.0 - target) * log_1mp)
-        p = np.exp(log_p)
-        diff = target - p
-        return loss, np.array([np.sum(diff * scores), np.sum(diff)])
+    def loss(a_: float, b_: float) -> float:
+        """Negative log-likelihood of the smoothed targets."""
+        z = a_ * scores + b_
+        return float(np.sum(target * np.logaddexp(0.0, z) + (1.0 - target) * np.logaddexp(0.0, -z)))
 
-    start = np.array([0.0, np.log((n_neg + 1.0) / (n_pos + 1.0))])
-    result = optimize.minimize(loss_grad, start, jac=True, method="L-BFGS-B")
-    return float(result.x[0]), float(result.x[1])
+    current = loss(a, b)
+    for _ in range(100):
+        p = _sigmoid(scores, a, b)
+        d1, d2 = target - p, p * (1.0 - p)
+        grad = np.array([np.dot(scores, d1), np.sum(d1)])
+        if np.max(np.abs(grad)) < 1e-5:
+            break
+        hessian = np.array([[np.dot(scores * scores, d2) + 1e-12, np.dot(scores, d2)],
+                            [np.dot(scores, d2), np.sum(d2) + 1e-12]])
+        step = np.linalg.solve(hessian, -grad)
+        size = 1.0
+        while size >= 1e-10:
+            new_a, new_b = a + size * step[0], b + size * step[1]
+            new = loss(new_a, new_b)
+            if new < current + 1e-4 * size * float(np.dot(grad, step)):
+                a, b, current = new_a, new_b, new
+                break
+            size /= 2.0
+        else:
+            break
+    return float(a), float(b)
 
 
 def best_threshold(probs: np.ndarray, y: np.ndarray, min_positives: int) -> float:
@@ -119,18 +132,19 @@ def fit_one_vs_rest(X, Y: np.ndarray, model, *, cv: int, min_positives: int,
     trained = (positives > 0) & (positives < n)
     intercept[positives == n] = 1.0
     intercept[positives == 0] = -1.0
-    folds = list(KFold(n_splits=min(cv, n), shuffle=True, random_state=random_state).split(X))
+    splits = KFold(n_splits=min(cv, n), shuffle=True, random_state=random_state).split(X)
+    folds = [(train, test, X[train], X[test]) for train, test in splits]
     for j in np.flatnonzero(trained):
         y = Y[:, j]
         coef[:, j], intercept[j] = _fit_theme(model, X, y)
         oof = np.empty(n)
-        for train, test in folds:
+        for train, test, X_train, X_test in folds:
             y_train = y[train]
             if y_train.min() == y_train.max():
                 oof[test] = 1.0 if y_train[0] == 1 else -1.0
                 continue
-            w, b = _fit_theme(model, X[train], y_train)
-            oof[test] = X[test] @ w + b
+            w, b = _fit_theme(model, X_train, y_train)
+            oof[test] = X_test @ w + b
         platt[j] = platt_fit(oof, y)
         thresholds[j] = best_threshold(_sigmoid(oof, *platt[j]), y, min_positives)
     return OneVsRestFit(coef=coef, intercept=intercept, platt=platt, thresholds=thresholds,
