@@ -307,6 +307,8 @@ def test_free_text_has_the_variety_of_real_answers(survey):
     assert written.str.contains(r"\b(?:wasn't|never|not|didn't|no)\b").mean() > 0.15
     assert (written.str.lower() == written).mean() > 0.05
     assert written.str.contains("\u2019").any(), "no phone-style curly apostrophes"
+    for british in ("organised", "travelling", "realised"):
+        assert written.str.contains(british, case=False).any(), british
     assert written.str.contains("\U0001F642|\U0001F44D").any(), "no emoji"
     assert (answers == "").mean() > 0.05
 

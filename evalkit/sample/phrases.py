@@ -150,6 +150,7 @@ POSITIVE: dict[str, tuple[str, ...]] = {
         "translated materials in Urdu and Polish",
         "the slides were simple and not too wordy",
         "I could understand everything that was sent out",
+        "the colour coded handouts made it easy to follow",
     ),
     "payment_recognition": (
         "we were paid for our time, which showed they valued us",
@@ -453,6 +454,7 @@ NEGATIVE: dict[str, tuple[str, ...]] = {
     ),
     "organisation_communication": (
         "the dates changed three times",
+        "nobody realised the meeting clashed with Eid",
         "badly organised",
         "the emails came at the last minute",
         "we didn't get the papers in advance",
