@@ -68,6 +68,15 @@ def test_output_is_byte_identical_and_chunking_does_not_matter(tmp_path):
     assert first == (tmp_path / "b.csv").read_bytes() == (tmp_path / "c.csv").read_bytes()
 
 
+def test_ids_and_evidence_are_quoted_as_csv(tmp_path):
+    src = write_csv(tmp_path / "in.csv", rows=[('A, "quoted"\nid', "Lovely venue, bus, parking", "x")])
+    out = tmp_path / "o.csv"
+    code_file(src, "comment", out, id_column="id", progress=False)
+    table = pd.read_csv(out)
+    assert set(table["response_id"]) == {'A, "quoted"\nid'}
+    assert table[table["source"] == "rules"]["evidence"].iloc[0] == "venue; bus; parking"
+
+
 def test_default_ids_are_spreadsheet_rows_and_cp1252_is_read(tmp_path):
     src = write_csv(tmp_path / "in.csv", rows=[("a", "Café payment – late", "x"), ("b", "Lovely venue", "y")],
                     encoding="cp1252")
@@ -148,6 +157,10 @@ def test_train_then_code_with_model(tmp_path, capsys):
     assert models["score"].between(0, 1).all()
     assert "r3" not in set(models["response_id"])
     assert models.set_index("response_id").loc["r1", "theme_id"] == "venue"
+    import joblib
+    clf = joblib.load(model)
+    texts = [t for _, t, _ in ANSWERS if t] + ["Parking and payment", "Zoom venue money"]
+    assert list(model_codes(clf, texts)["theme_id"]) == list(clf.predict(texts))
 
 
 def test_train_multilabel_and_bad_cells(tmp_path, capsys):

@@ -13,6 +13,8 @@ number of *distinct* answers, and the per-row work is array indexing and writing
 from __future__ import annotations
 
 import codecs
+import csv
+import io
 import os
 from pathlib import Path
 
@@ -20,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from evalkit.coding.codebook import load_codebook
-from evalkit.coding.rules import CODE_COLUMNS, RuleCoder, expand_to_rows
+from evalkit.coding.rules import CODE_COLUMNS, RuleCoder
 from evalkit.coding.sentiment import SentimentCoder
 from evalkit.coding.text import ProcessedTexts
 from evalkit.errors import DataValidationError, EvalkitError, Problem
@@ -144,7 +146,10 @@ def model_codes(model, docs: list[str]) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``doc, theme_id, score, evidence``: one row per predicted theme, ``score`` its
-        probability, ``evidence`` empty; sorted by doc.
+        probability, ``evidence`` empty; sorted by doc. A single-label model (``multilabel_``
+        False) predicts its most probable class, taken from the one ``predict_proba`` call
+        (the same decision ``ThemeClassifier.predict`` makes; tested) so features are built
+        once; otherwise ``predict`` decides.
     """
     empty = pd.DataFrame({"doc": pd.Series([], dtype=np.int64), "theme_id": [], "score": [], "evidence": []})
     keep = np.flatnonzero([bool(d.strip()) for d in docs])
@@ -152,14 +157,18 @@ def model_codes(model, docs: list[str]) -> pd.DataFrame:
         return empty
     texts = [docs[i] for i in keep]
     probs = np.asarray(model.predict_proba(texts), dtype=np.float64)
-    pred = np.asarray(model.predict(texts))
     classes = np.asarray(model.classes_, dtype=object)
-    if pred.ndim == 1:
-        col = np.searchsorted(classes, pred) if np.all(classes[:-1] <= classes[1:]) else \
-            np.array([list(classes).index(p) for p in pred])
+    if getattr(model, "multilabel_", True) is False:
+        col = probs.argmax(axis=1)
         rows = np.arange(len(texts))
     else:
-        rows, col = np.nonzero(pred)
+        pred = np.asarray(model.predict(texts))
+        if pred.ndim == 1:
+            index = {c: i for i, c in enumerate(classes)}
+            col = np.array([index[p] for p in pred], dtype=np.int64)
+            rows = np.arange(len(texts))
+        else:
+            rows, col = np.nonzero(pred)
     return pd.DataFrame({
         "doc": keep[rows].astype(np.int64),
         "theme_id": np.array([str(c) for c in classes[col]], dtype=object),
@@ -168,36 +177,68 @@ def model_codes(model, docs: list[str]) -> pd.DataFrame:
     })
 
 
+def _csv_row(values) -> str:
+    """One CSV row (minimal quoting, no line ending)."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(values)
+    return buf.getvalue()[:-1]
+
+
+def _csv_field(value: str) -> str:
+    """Quote one CSV field when it holds a comma, quote or line break."""
+    if any(ch in value for ch in ',"\n\r'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
 class _Memo:
-    """Per-source codes of every distinct text seen so far, indexed by a global text id."""
+    """Per-source codes of every distinct text seen so far, pre-rendered as CSV row tails.
+
+    ``doc`` is a global text id; each code is stored once as the text
+    ``theme_id,source,score,evidence`` so writing a chunk only prefixes response ids.
+    """
 
     def __init__(self):
         self.gid: dict[str, int] = {}
-        self.store = {s: [] for s in _SOURCES}
-        self.frames: dict[str, pd.DataFrame] = {}
+        self.docs = {s: [] for s in _SOURCES}
+        self.lines = {s: [] for s in _SOURCES}
+        self._arrays: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def __len__(self) -> int:
         return len(self.gid)
 
     def add(self, source: str, per_doc: pd.DataFrame, offset: int) -> None:
-        """Append codes of new texts (doc ids relative to ``offset``)."""
-        per_doc = per_doc.assign(doc=per_doc["doc"].to_numpy(dtype=np.int64) + offset)
-        self.store[source].append(per_doc[["doc", "theme_id", "score", "evidence"]])
-        self.frames.pop(source, None)
+        """Append codes of new texts (doc ids relative to ``offset``), rendered as CSV."""
+        self.docs[source].append(per_doc["doc"].to_numpy(dtype=np.int64) + offset)
+        self.lines[source].append(np.array(
+            [_csv_row([theme, source, f"{score:.6g}", evidence]) for theme, score, evidence
+             in zip(per_doc["theme_id"], per_doc["score"], per_doc["evidence"])], dtype=object))
+        self._arrays.pop(source, None)
 
-    def frame(self, source: str) -> pd.DataFrame:
-        """All codes of one source, sorted by global text id."""
-        if source not in self.frames:
-            parts = self.store[source]
-            frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-                {"doc": pd.Series([], dtype=np.int64), "theme_id": [], "score": [], "evidence": []})
-            self.store[source] = [frame]
-            self.frames[source] = frame
-        return self.frames[source]
+    def arrays(self, source: str) -> tuple[np.ndarray, np.ndarray]:
+        """Doc ids (ascending) and rendered rows of one source."""
+        if source not in self._arrays:
+            docs = np.concatenate(self.docs[source]) if self.docs[source] else np.zeros(0, dtype=np.int64)
+            lines = np.concatenate(self.lines[source]) if self.lines[source] else np.zeros(0, dtype=object)
+            self.docs[source], self.lines[source] = [docs], [lines]
+            self._arrays[source] = (docs, lines)
+        return self._arrays[source]
 
 
-def _code_chunk(memo: _Memo, texts: list[str], ids, rules: RuleCoder, sentiment: SentimentCoder, model):
-    """Tidy codes for one chunk, coding only texts the memo has not seen."""
+def _expand(docs: np.ndarray, row_gid: np.ndarray, n_docs: int) -> tuple[np.ndarray, np.ndarray]:
+    """For rows with text ids ``row_gid``: each code's row position and its index in ``docs``."""
+    counts = np.bincount(docs, minlength=n_docs)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    reps = counts[row_gid]
+    total = int(reps.sum())
+    rows = np.repeat(np.arange(len(row_gid)), reps)
+    offsets = np.arange(total) - np.repeat(np.cumsum(reps) - reps, reps)
+    return rows, np.repeat(starts[row_gid], reps) + offsets
+
+
+def _code_chunk(memo: _Memo, texts: list[str], ids, rules: RuleCoder, sentiment: SentimentCoder,
+                model) -> tuple[str, dict[str, int]]:
+    """CSV text of one chunk's codes (row order, then rules/sentiment/model) and rows per source."""
     codes, uniques = pd.factorize(pd.Series(texts, dtype=object), sort=False)
     gids = np.empty(len(uniques), dtype=np.int64)
     new = []
@@ -216,15 +257,19 @@ def _code_chunk(memo: _Memo, texts: list[str], ids, rules: RuleCoder, sentiment:
         if model is not None:
             memo.add("model", model_codes(model, new), offset)
     row_gid = gids[codes]
-    position = np.arange(len(texts))
-    parts = []
+    all_rows, all_lines, all_keys, counts = [], [], [], {}
     for rank, source in enumerate(s for s in _SOURCES if s != "model" or model is not None):
-        table = expand_to_rows(memo.frame(source), row_gid, position, source=source)
-        table["_order"] = table["response_id"].astype(np.int64) * 4 + rank
-        parts.append(table)
-    out = pd.concat(parts, ignore_index=True).sort_values("_order", kind="stable")
-    out["response_id"] = np.asarray(ids, dtype=object)[out["response_id"].to_numpy(dtype=np.int64)]
-    return out[CODE_COLUMNS]
+        docs, lines = memo.arrays(source)
+        rows, take = _expand(docs, row_gid, len(memo.gid))
+        counts[source] = len(rows)
+        all_rows.append(rows)
+        all_lines.append(lines[take])
+        all_keys.append(rows * 4 + rank)
+    order = np.argsort(np.concatenate(all_keys), kind="stable")
+    rows = np.concatenate(all_rows)[order]
+    id_text = np.array([_csv_field(str(i)) for i in ids], dtype=object)
+    body = id_text[rows] + "," + np.concatenate(all_lines)[order]
+    return ("\n".join(body) + "\n") if len(body) else "", counts
 
 
 def code_file(input, text_column, out, codebook=None, model=None, id_column=None,
@@ -291,10 +336,10 @@ def code_file(input, text_column, out, codebook=None, model=None, id_column=None
                 texts = chunk[text_column].tolist()
                 ids = (chunk[id_column].to_numpy(dtype=object) if id_column is not None
                        else np.arange(first_row, first_row + len(chunk)))
-                table = _code_chunk(memo, texts, ids, rules, sentiment, clf)
-                for source, n in table["source"].value_counts().items():
-                    counts[source] += int(n)
-                table.to_csv(fh, header=False, index=False, lineterminator="\n", float_format="%.6g")
+                text, chunk_counts = _code_chunk(memo, texts, ids, rules, sentiment, clf)
+                for source, n in chunk_counts.items():
+                    counts[source] += n
+                fh.write(text)
                 n_rows += len(chunk)
                 bar.update(len(chunk))
         os.replace(tmp, out)
