@@ -211,6 +211,7 @@ class CodingPanel:
         self._suggested = widgets.HTML()
         self._others = widgets.HTML()
         self._status = widgets.HTML()
+        self._status.add_class("evalkit-status-line")
         self._filters_box = self._build_filters()
         self._boxes: dict[str, widgets.Checkbox] = {}
         groups = []
@@ -237,6 +238,7 @@ class CodingPanel:
             description="Memo", placeholder="Your notes on this answer (saved when you leave the box)",
             continuous_update=False, layout=widgets.Layout(width="40em", height="4.5em"),
         )
+        self._memo.add_class("evalkit-memo")
         self._memo.observe(self._on_memo, names="value")
         self._previous_button = self._button("◀ Previous", "Go back to the previous answer",
                                              self.previous, "evalkit-previous")
