@@ -8,6 +8,8 @@ notebook handles raw text or ids.
 from __future__ import annotations
 
 import functools
+import os
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,7 +76,7 @@ def write_quarantine(programme, path: Path) -> Path:
     return path
 
 
-@dataclass
+@dataclass(eq=False)
 class ReportData:
     """A programme as reports see it: redacted text, pseudonymous ids, a suppression policy.
 
@@ -93,6 +95,12 @@ class ReportData:
     tables: dict
     policy: object
     seed: int
+
+    def __getattr__(self, attr: str):
+        """Everything else (sources, config_path, report_settings...) comes from the programme."""
+        if attr.startswith("__") or attr == "programme":
+            raise AttributeError(attr)
+        return getattr(self.programme, attr)
 
     @property
     def name(self) -> str:
@@ -130,6 +138,8 @@ class ReportData:
         for source in sorted(self.tables):
             table = self.tables[source]
             spec = self.programme.sources[source]
+            if spec.id_column == spec.project_column:
+                continue  # project-level facts, not people's answers
             for column in self.columns_of_type(source, "free_text"):
                 part = table[[spec.id_column, spec.project_column, column]].dropna(subset=[column])
                 frames.append(pd.DataFrame({
@@ -140,6 +150,49 @@ class ReportData:
         if not frames:
             return pd.DataFrame(columns=["source", "response_id", "project_id", "column", "question", "text"])
         return pd.concat(frames, ignore_index=True)
+
+    @functools.cached_property
+    def ground_truth(self) -> pd.DataFrame | None:
+        """The ground-truth themes (if the programme has them), with pseudonymous response ids."""
+        truth = self.programme.ground_truth
+        return None if truth is None else pseudonymise_codes(self, truth)
+
+    @functools.cached_property
+    def double_coding(self) -> pd.DataFrame | None:
+        """Two coders' codes (if the programme has them), with pseudonymous response ids."""
+        codes = self.programme.double_coding
+        return None if codes is None else pseudonymise_codes(self, codes)
+
+    @functools.cached_property
+    def codebook(self):
+        """The programme's codebook."""
+        from evalkit.coding import load_codebook
+
+        return load_codebook(self.programme.codebook_path)
+
+    @functools.cached_property
+    def coded(self) -> pd.DataFrame:
+        """Themes the rule coder finds in every answer: source, response_id, column, theme_id, evidence."""
+        from evalkit.coding import RuleCoder
+
+        a = self.answers
+        codes = RuleCoder(self.codebook).code(a["text"].tolist(), response_ids=np.arange(len(a)))
+        leaves = set(self.codebook.leaves())
+        codes = codes[codes["theme_id"].isin(leaves)]
+        rows = a.iloc[codes["response_id"].to_numpy(dtype=int)]
+        return pd.DataFrame({
+            "source": rows["source"].to_numpy(), "response_id": rows["response_id"].to_numpy(),
+            "project_id": rows["project_id"].to_numpy(), "column": rows["column"].to_numpy(),
+            "theme_id": codes["theme_id"].to_numpy(), "evidence": codes["evidence"].to_numpy(),
+        })
+
+    @functools.cached_property
+    def sentiment(self) -> pd.DataFrame:
+        """VADER sentiment of every answer, aligned with :attr:`answers`."""
+        from evalkit.coding import sentiment_scores
+
+        scores = sentiment_scores(self.answers["text"].tolist())
+        return pd.concat([self.answers.reset_index(drop=True), scores.drop(columns="response_id")], axis=1)
 
     def quotes(self, project_id: str | None, source: str, column: str, n: int = 3, min_words: int = 6) -> list[str]:
         """Up to ``n`` redacted answers to one question, chosen reproducibly with the report seed."""
@@ -155,7 +208,7 @@ class ReportData:
         return [a["text"].iloc[i] for i in sorted(pick)]
 
 
-def open_report(config, seed: int | None = None) -> ReportData:
+def open_report(config, seed: int | None = None, programme=None) -> ReportData:
     """Open a programme for a report notebook.
 
     Parameters
@@ -164,6 +217,8 @@ def open_report(config, seed: int | None = None) -> ReportData:
         The programme's YAML config.
     seed : int, optional
         Seed for any sampling (quotes, bootstrap); defaults to the programme's ``report.seed``.
+    programme : evalkit.programme.Programme, optional
+        The programme already loaded from ``config`` (saves loading it again).
 
     Returns
     -------
@@ -172,7 +227,11 @@ def open_report(config, seed: int | None = None) -> ReportData:
     """
     from evalkit.privacy.suppression import SuppressionPolicy
 
-    programme = load_report_programme(config)
+    bundled = _from_bundle(config, seed)
+    if bundled is not None:
+        return bundled
+    if programme is None:
+        programme = load_report_programme(config)
     redact = _redactor(programme)
     pseudo = _pseudonymiser(programme)
     tables = {}
@@ -181,8 +240,8 @@ def open_report(config, seed: int | None = None) -> ReportData:
         t = table.copy()
         for role in ID_ROLES:
             col = getattr(spec, role, None)
-            if col and col in t.columns:
-                t[col] = pseudo(t[col].astype(str)).to_numpy()
+            if col and col in t.columns and col != spec.project_column:
+                t[col] = pseudo(t[col]).to_numpy()
         for column in programme.columns_of_type(name, "free_text"):
             t[column] = redact(t[column])
         tables[name] = t
@@ -192,11 +251,47 @@ def open_report(config, seed: int | None = None) -> ReportData:
                       seed=int(settings.get("seed", 0) if seed is None else seed))
 
 
+BUNDLE_ENV = "EVALKIT_REPORT_BUNDLE"
+
+
+def _bundle_key(config, seed) -> str:
+    return f"{Path(config).resolve()}|{seed}"
+
+
+def _from_bundle(config, seed) -> ReportData | None:
+    """The report prepared by the pipeline, if it matches this config and seed."""
+    path = os.environ.get(BUNDLE_ENV)
+    if not path or not Path(path).exists():
+        return None
+    with open(path, "rb") as fh:
+        key, report = pickle.load(fh)
+    return report if key == _bundle_key(config, seed) else None
+
+
+def prepare_bundle(config, seed: int, path: Path, programme=None) -> Path:
+    """Open the report once, do the shared work (coding, sentiment, profiles, synthesis), and pickle it.
+
+    Every notebook of a run then starts from this bundle instead of repeating the work.
+    """
+    from evalkit.report import narrative, sections
+
+    report = open_report(config, seed=seed, programme=programme)
+    sections.profile(report)
+    for pair in narrative.outcome_pairs(report):
+        sections.synthesis(report, pair)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "wb") as fh:
+        pickle.dump((_bundle_key(config, seed), report), fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+    return path
+
+
 def pseudonymise_codes(report: ReportData, codes: pd.DataFrame) -> pd.DataFrame:
     """Replace raw response ids in a coding table (ground truth, double coding) by pseudonyms."""
     pseudo = _pseudonymiser(report.programme)
     out = codes.copy()
-    out["response_id"] = pseudo(out["response_id"].astype(str)).to_numpy()
+    out["response_id"] = pseudo(out["response_id"]).to_numpy()
     return out
 
 

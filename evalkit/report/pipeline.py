@@ -127,12 +127,17 @@ def _footer(provenance: dict) -> str:
     )
 
 
-def _run_job(job: Job, config_rel: str, out_dir: str, footer: str, notebooks_dir: str) -> tuple[str, float, dict | None]:
+def _run_job(job: Job, config_rel: str, out_dir: str, footer: str, notebooks_dir: str,
+             bundle: str | None = None) -> tuple[str, float, dict | None]:
     """Execute one notebook with papermill and render its page (runs in a worker process)."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
+    from evalkit.report.data import BUNDLE_ENV
     from evalkit.report.kernels import IPCKernelManager
+
+    if bundle:
+        os.environ[BUNDLE_ENV] = bundle  # the kernel inherits it and skips the shared work
 
     start = time.perf_counter()
     out = Path(out_dir)
@@ -208,12 +213,12 @@ def build_reports(config: str | os.PathLike, out_dir: str | os.PathLike, *, jobs
     BuildResult
         Per-notebook outcomes; ``ok`` is False if any notebook failed.
     """
-    from evalkit.report.data import load_report_programme, provenance_for, write_quarantine
+    from evalkit.report.data import load_report_programme, prepare_bundle, provenance_for, write_quarantine
 
     config = Path(config)
     out = Path(out_dir)
     notebooks = Path(notebooks_dir) if notebooks_dir is not None else NOTEBOOKS_DIR
-    out.mkdir(parents=True, exist_ok=True)
+    (out / "notebooks").mkdir(parents=True, exist_ok=True)
     programme = load_report_programme(config)
     provenance = provenance_for(programme)
     footer = _footer(provenance)
@@ -226,18 +231,37 @@ def build_reports(config: str | os.PathLike, out_dir: str | os.PathLike, *, jobs
     outcomes: dict[str, JobOutcome] = {}
     workers = max(1, jobs or os.cpu_count() or 1)
     ctx = multiprocessing.get_context("spawn")
+    bundle = out / ".report-bundle.pkl"
+    stale = {j.name for j in planned if not (cache.get(j.name) == keys[j.name] and (out / j.html_name).exists()
+                                             and (out / j.ipynb_name).exists())}
+    if stale:
+        _progress("preparing  shared data (coding, sentiment, profiles, synthesis)")
+        prepare_bundle(config, int(programme.report_settings.get("seed", 0)), bundle, programme=programme)
+    try:
+        _run_stages(planned, stale, cache, keys, outcomes, out, footer, config_rel, notebooks,
+                    bundle if stale else None, workers, ctx)
+    finally:
+        bundle.unlink(missing_ok=True)
+    ordered = [outcomes[j.name] for j in planned]
+    _write_text(out / CACHE_FILE, mf.dumps(cache))
+    _write_index_and_manifest(programme, out, ordered, provenance, footer)
+    return BuildResult(out, ordered)
+
+
+def _run_stages(planned, stale, cache, keys, outcomes, out, footer, config_rel, notebooks, bundle, workers, ctx) -> None:
+    """Run each stage's stale notebooks in parallel, recording outcomes and cache keys."""
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
         for stage in sorted({j.stage for j in planned}):
             stage_jobs = [j for j in planned if j.stage == stage]
             futures = {}
             for job in stage_jobs:
-                fresh = cache.get(job.name) == keys[job.name] and (out / job.html_name).exists() and (out / job.ipynb_name).exists()
-                if fresh:
+                if job.name not in stale:
                     outcomes[job.name] = JobOutcome(job, "cached")
                     _progress(f"unchanged  {job.name}")
                     continue
                 _progress(f"running    {job.name} ({job.notebook})")
-                futures[pool.submit(_run_job, job, config_rel, str(out), footer, str(notebooks))] = job
+                futures[pool.submit(_run_job, job, config_rel, str(out), footer, str(notebooks),
+                                    str(bundle) if bundle else None)] = job
             for future in as_completed(futures):
                 job = futures[future]
                 _, seconds, error = future.result()
@@ -251,10 +275,6 @@ def build_reports(config: str | os.PathLike, out_dir: str | os.PathLike, *, jobs
                     cache.pop(job.name, None)
                     (out / job.html_name).unlink(missing_ok=True)
                     _progress(f"FAILED     {err}")
-    ordered = [outcomes[j.name] for j in planned]
-    _write_text(out / CACHE_FILE, mf.dumps(cache))
-    _write_index_and_manifest(programme, out, ordered, provenance, footer)
-    return BuildResult(out, ordered)
 
 
 def _write_index_and_manifest(programme, out: Path, outcomes: list[JobOutcome], provenance: dict, footer: str) -> None:

@@ -1,0 +1,26 @@
+"""Shared fixtures: one sample report build reused by the report tests."""
+import shutil
+from pathlib import Path
+
+import pytest
+
+from evalkit.paths import SAMPLE_DIR
+
+
+@pytest.fixture(scope="session")
+def sample_reports(tmp_path_factory):
+    """Build the sample programme's reports once per test session; return the output folder."""
+    from evalkit.report import build_reports
+
+    out = tmp_path_factory.mktemp("reports") / "sample"
+    result = build_reports(SAMPLE_DIR / "programme.yml", out)
+    assert result.ok, result.summary()
+    return out
+
+
+@pytest.fixture
+def sample_copy(tmp_path) -> Path:
+    """A private copy of data/sample that a test may change."""
+    dest = tmp_path / "sample"
+    shutil.copytree(SAMPLE_DIR, dest)
+    return dest
