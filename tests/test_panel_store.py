@@ -307,3 +307,14 @@ def test_journal_bytes_are_identical_for_identical_clicks(tmp_path):
         s.compact()
     assert (tmp_path / "a" / f"{coder_slug('AS')}.jsonl").read_bytes() == (
         tmp_path / "b" / f"{coder_slug('AS')}.jsonl").read_bytes()
+
+
+def test_a_long_journal_asks_for_compaction_until_compacted(tmp_path):
+    s = CoderStore(tmp_path, "AS")
+    assert not s.needs_compaction
+    for _ in range(110):
+        s.tick("R1", Q, "feeling_heard")
+        s.untick("R1", Q, "feeling_heard")
+    assert CoderStore(tmp_path, "AS").needs_compaction
+    s.compact()
+    assert not CoderStore(tmp_path, "AS").needs_compaction

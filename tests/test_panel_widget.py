@@ -229,3 +229,14 @@ def test_jump_box_moves_to_an_answer(tmp_path):
     panel = _panel(tmp_path)
     panel._jump.value = 3
     assert panel.current.response_id == "R3"
+
+
+def test_opening_the_panel_compacts_a_long_journal(tmp_path):
+    store = CoderStore(tmp_path, "AS")
+    for _ in range(110):
+        store.tick("R1", Q1, "venue")
+        store.untick("R1", Q1, "venue")
+    store.tick("R1", Q1, "jargon")
+    panel = _panel(tmp_path)
+    assert len(panel.store.path.read_text(encoding="utf-8").splitlines()) == 2
+    assert panel._boxes["jargon"].value is True

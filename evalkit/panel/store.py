@@ -366,7 +366,13 @@ class CoderStore:
         size = os.fstat(fd).st_size
         if size == 0:
             return False
-        return os.pread(fd, 1, size - 1) != b"\n"
+        os.lseek(fd, size - 1, os.SEEK_SET)
+        return os.read(fd, 1) != b"\n"
+
+    @property
+    def needs_compaction(self) -> bool:
+        """True when the journal holds many more lines than answers (worth :meth:`compact`)."""
+        return self._line_number > 4 * len(self._codes) + 200
 
     def _sync(self) -> None:
         """Apply every complete journal line not read yet; start over if the file was replaced."""

@@ -90,6 +90,8 @@ class CodingPanel:
         self.codebook = PanelCodebook(codebook)
         filed = validate_answers(answers)
         self.store = CoderStore(store_dir, coder)
+        if self.store.needs_compaction:
+            self.store.compact()
         self.blind = bool(blind)
         self._suggestions = self._match_suggestions(suggestions, filed)
         self.answers = order_answers(filed, order, seed, self._suggestions)
@@ -240,11 +242,11 @@ class CodingPanel:
         )
         self._memo.add_class("evalkit-memo")
         self._memo.observe(self._on_memo, names="value")
-        self._previous_button = self._button("◀ Previous", "Go back to the previous answer",
+        self._previous_button = self._button("Previous", "Go back to the previous answer",
                                              self.previous, "evalkit-previous")
         self._skip_button = self._button("Skip for now", "Leave this answer uncoded and go to the next",
                                          self.skip, "evalkit-skip")
-        self._next_button = self._button("Done, next ▶", "Mark this answer coded and go to the next",
+        self._next_button = self._button("Done, next", "Mark this answer coded and go to the next",
                                          self.next, "evalkit-next", style="primary")
         self._jump = widgets.BoundedIntText(value=1, min=1, max=max(len(self.visible), 1),
                                             description="Go to answer", continuous_update=False,
@@ -263,7 +265,7 @@ class CodingPanel:
         """The project, question, theme and uncoded-only filters."""
         projects = sorted({a.project for a in self.answers})
         questions = list(dict.fromkeys(a.question for a in self.answers))
-        themes = [(f"{t.name}" if t.parent is None else f"  {t.name}", t.id)
+        themes = [(t.name if t.parent is None else f"{self.codebook.name(t.parent)}: {t.name}", t.id)
                   for t in self.codebook.themes.values()]
         self._project = widgets.Dropdown(options=[("All projects", ""), *[(p, p) for p in projects]],
                                          description="Project")
