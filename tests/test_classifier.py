@@ -358,8 +358,10 @@ def test_predict_before_fit_raises_not_fitted():
         ThemeClassifier().predict(["text"])
 
 
-def test_tiny_training_set_with_singleton_class_still_fits():
-    clf = ThemeClassifier().fit(["ramp steps", "paid voucher", "ramp lift"], ["a", "b", "a"])
+def test_tiny_training_set_with_singleton_class_warns_and_still_fits():
+    with pytest.warns(UserWarning, match="'b' have a single coded answer"):
+        clf = ThemeClassifier().fit(["ramp steps", "paid voucher", "ramp lift"], ["a", "b", "a"])
+    assert not clf.calibrated_
     probs = clf.predict_proba(["ramp"])
     np.testing.assert_allclose(probs.sum(axis=1), 1.0)
     assert clf.predict(["ramp"])[0] == "a"

@@ -9,8 +9,8 @@ Design (defaults chosen on the pxtextmining NHS patient-feedback benchmarks, see
 
 * features: the union of word 1-2-gram and ``char_wb`` 2-5-gram TF-IDF with sublinear term
   frequency, fitted on the training texts only;
-* model: one linear support-vector machine per theme/class (``LinearSVC``, balanced class
-  weights), which is fast enough to refit on every save in a notebook;
+* model: one linear support-vector machine per class or theme (``LinearSVC``; balanced class
+  weights for single-label), fast enough to refit often in a notebook;
 * probabilities: Platt-scaled on out-of-fold scores from ``cv`` internal folds of the training
   data (never on rows being predicted), so ``predict_proba`` is calibrated;
 * multi-label decisions: per-theme thresholds that maximise each theme's out-of-fold F1, then
@@ -26,6 +26,7 @@ Loading needs the same evalkit and scikit-learn versions that saved the file.
 """
 from __future__ import annotations
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -77,8 +78,10 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     C : float, default=0.3
         Inverse regularisation strength of the linear SVM (smaller is smoother).
     class_weight : {"balanced"} or None, default="balanced"
-        ``"balanced"`` weights each class (or each theme's yes/no) by inverse frequency, so rare
-        themes are not ignored.
+        Single-label only: ``"balanced"`` weights each class by inverse frequency, so rare
+        labels are not swamped by common ones. Multi-label themes are fitted unweighted
+        because their tuned thresholds already correct for rarity (weighting them scored
+        lower on the benchmark and was twice as slow).
     word_ngram_range : tuple of int, default=(1, 2)
         Word n-gram lengths for the word TF-IDF features.
     char_ngram_range : tuple of int, default=(2, 5)
@@ -108,7 +111,11 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     vectorizer_ : sklearn.pipeline.FeatureUnion
         The fitted word + character TF-IDF features.
     n_cv_folds_ : int
-        Number of internal folds actually used.
+        Number of internal folds actually used (fewer than ``cv`` when a label or the data
+        is too small).
+    calibrated_ : bool
+        Single-label only: False when some label has a single example, so probabilities are
+        a softmax of the SVM scores rather than calibrated (a warning says so).
 
     See Also
     --------
@@ -181,10 +188,9 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
                                      **common)),
         ])
 
-    def _linear_model(self, seed: int) -> LinearSVC:
+    def _linear_model(self, seed: int, class_weight) -> LinearSVC:
         """The unfitted linear SVM used for every class or theme."""
-        return LinearSVC(C=self.C, class_weight=self.class_weight, random_state=seed,
-                         max_iter=5000)
+        return LinearSVC(C=self.C, class_weight=class_weight, random_state=seed, max_iter=5000)
 
     def fit(self, texts, y):
         """Learn themes from coded answers.
@@ -243,15 +249,20 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             raise ClassifierInputError([_problem(
                 "y", f"has only one class ({self.classes_[0]!r}); a classifier needs answers "
                 "coded with at least two different labels")])
-        smallest = int(np.bincount(codes).min())
-        self.n_cv_folds_ = max(min(self.cv, smallest), 1)
-        model = self._linear_model(seed)
-        if self.n_cv_folds_ >= 2:
+        counts = np.bincount(codes)
+        self.n_cv_folds_ = int(min(self.cv, counts.min()))
+        self.calibrated_ = self.n_cv_folds_ >= 2
+        model = self._linear_model(seed, self.class_weight)
+        if self.calibrated_:
             folds = StratifiedKFold(n_splits=self.n_cv_folds_, shuffle=True, random_state=seed)
             model = CalibratedClassifierCV(model, method="sigmoid", cv=folds, ensemble=False)
         else:
-            model = CalibratedClassifierCV(model, method="sigmoid", cv=2, ensemble=False) \
-                if len(codes) >= 4 and smallest >= 2 else _uncalibrated(model)
+            rare = ", ".join(repr(c) for c in self.classes_[counts < 2])
+            warnings.warn(
+                f"label(s) {rare} have a single coded answer, so probabilities cannot be "
+                "calibrated; code at least two (better, five or more) answers per label.",
+                UserWarning, stacklevel=3)
+            model = _SoftmaxScores(model)
         self.model_ = model.fit(X, codes)
 
     def _fit_multilabel(self, X, Y: np.ndarray, theme_ids, is_frame: bool, seed: int) -> None:
@@ -260,7 +271,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self.classes_ = theme_ids
         self.output_frame_ = is_frame
         self.n_cv_folds_ = min(self.cv, X.shape[0])
-        self.model_ = fit_one_vs_rest(X, Y, self._linear_model(seed), cv=self.n_cv_folds_,
+        self.model_ = fit_one_vs_rest(X, Y, self._linear_model(seed, None), cv=self.n_cv_folds_,
                                       min_positives=_MIN_POSITIVES_FOR_THRESHOLD,
                                       random_state=seed)
         self.thresholds_ = self.model_.thresholds.copy()
@@ -389,7 +400,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         return self.confidence(texts) < cut
 
 
-class _uncalibrated:
+class _SoftmaxScores:
     """Stand-in when a class has a single example: decision scores through a softmax."""
 
     def __init__(self, model):
