@@ -50,6 +50,7 @@ def test_representative_answers_belong_to_their_topic(fitted):
     for c in fitted.candidates_:
         topic = next(name for name, words in TOPICS.items() if set(c.terms[:3]) & set(words))
         for answer in c.representative:
+            assert answer.endswith(".")
             assert any(w in answer for w in TOPICS[topic])
         assert len(c.representative) == 3
 
@@ -106,8 +107,28 @@ def test_candidate_label():
 
 
 def test_too_few_answers_is_a_clear_error():
-    with pytest.raises(ConfigError, match="needs at least n_themes=5 distinct answers"):
+    with pytest.raises(ConfigError, match="needs at least n_themes=5 distinct sentences with content words; got 1"):
         ThemeDiscovery(n_themes=5).fit(["bus", "the", ""])
+    with pytest.raises(ConfigError, match="needs at least n_themes=5 distinct answers"):
+        ThemeDiscovery(n_themes=5, unit="answer").fit(["bus", "the", ""])
+    with pytest.raises(ConfigError, match="unit must be 'sentence' or 'answer'"):
+        ThemeDiscovery(unit="paragraph").fit(corpus())
+
+
+def test_sentence_unit_codes_every_theme_of_a_mixed_answer(fitted):
+    mixed = "The bus station was far. The vouchers and expenses came late."
+    out = fitted.code([mixed, "", "jargon and acronyms everywhere"], response_ids=["a", "b", "c"])
+    assert list(out.columns) == ["response_id", "theme_id", "source", "score", "evidence"]
+    assert set(out["source"]) == {"discovery"}
+    got = {rid: set(g["theme_id"]) for rid, g in out.groupby("response_id")}
+    assert len(got["a"]) == 2 and len(got["c"]) == 1 and "b" not in got
+    travel = next(c.index for c in fitted.candidates_ if "bus" in c.terms[:6])
+    assert f"candidate_{travel}" in got["a"]
+    W = fitted.transform([mixed])
+    assert (W[0] > 0).sum() >= 2
+    whole = ThemeDiscovery(n_themes=3, unit="answer", n_stability_runs=0).fit(corpus())
+    assert len(whole.code([mixed])) == 1
+    assert np.isnan(whole.stability_)
 
 
 def test_html_repr(fitted):

@@ -5,7 +5,8 @@ The unit is one free-text answer (source, response id, column) of the sample pro
 express. The rule coder (default codebook) codes every free-text answer; a theme counts as
 coded whether or not its match was negated. Discovery (NMF, one candidate per ground-truth
 theme) is fitted on the same answers, and each ground-truth theme is matched to the
-candidate whose dominant answers agree with it best (highest F1).
+candidate whose answers agree with it best (highest F1); an answer carries a candidate when
+the candidate is the strongest in one of its sentences (``ThemeDiscovery.code``).
 """
 from __future__ import annotations
 
@@ -125,8 +126,7 @@ def discovery_table(answers: pd.DataFrame, truth: pd.DataFrame, n_themes: int | 
     disc = ThemeDiscovery(n_themes=n_themes or len(themes), seed=seed, n_stability_runs=3)
     pt = ProcessedTexts(answers["text"].tolist())
     disc.fit(pt)
-    W = disc.transform(pt)
-    dominant = np.where(W.sum(axis=1) > 0, W.argmax(axis=1), -1)
+    coded = disc.code(pt)
     keys = list(zip(answers["source"], answers["response_id"], answers["column"]))
     rows = []
     for theme in themes:
@@ -134,7 +134,8 @@ def discovery_table(answers: pd.DataFrame, truth: pd.DataFrame, n_themes: int | 
         true = set(zip(sub["source"], sub["response_id"], sub["column"]))
         best = None
         for c in disc.candidates_:
-            pred = {keys[i] for i in np.flatnonzero(dominant == c.index)}
+            hit = coded.loc[coded["theme_id"] == f"candidate_{c.index}", "response_id"]
+            pred = {keys[i] for i in hit}
             score = _scores(pred, true)
             if best is None or score[4] > best[1][4]:
                 best = (c, score)

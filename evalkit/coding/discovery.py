@@ -34,7 +34,9 @@ from evalkit.errors import ConfigError
 
 _EXTRA_STOP = frozenset({"really", "just", "would", "could", "also", "lot", "bit", "thing", "things",
                          "get", "got", "like", "think", "feel", "felt", "make", "made", "way", "good",
-                         "great", "nothing", "everything", "time", "much", "many", "well", "yes"})
+                         "great", "nothing", "everything", "time", "much", "many", "well", "yes",
+                         "hope", "useful", "thanks", "thank", "honestly", "overall", "personally",
+                         "maybe", "definitely", "probably", "mainly", "sorry", "okay", "lol"})
 
 
 @dataclass(frozen=True)
@@ -50,9 +52,9 @@ class Candidate:
     weights : tuple of float
         NMF weight of each term.
     representative : tuple of str
-        The answers that express the candidate most strongly.
+        The sentences (or answers, with ``unit="answer"``) that express it most strongly.
     share : float
-        Fraction of non-empty answers whose strongest candidate this is.
+        Fraction of non-empty units (sentences or answers) whose strongest candidate this is.
     stability : float
         Mean matched cosine similarity of this topic across random restarts (0-1).
     """
@@ -75,13 +77,14 @@ def _identity(tokens):
     return tokens
 
 
-def _documents(pt: ProcessedTexts, stop: frozenset[str]):
-    """Per distinct answer: stem terms (unigrams and adjacent bigrams) and stem -> surface counts."""
+def _documents(pt: ProcessedTexts, stop: frozenset[str], unit: str = "answer"):
+    """Per unit (distinct answer or sentence): stem terms (unigrams, adjacent bigrams); surface counts."""
     inv_vocab = np.empty(len(pt.vocab), dtype=object)
     for stem, sid in pt.vocab.items():
         inv_vocab[sid] = stem
     surface_counts: dict[str, Counter] = defaultdict(Counter)
-    docs: list[list[str]] = [[] for _ in pt.docs]
+    by_sentence = unit == "sentence"
+    docs: list[list[str]] = [[] for _ in (pt.sentences if by_sentence else pt.docs)]
     prev_doc, prev_sent, prev_stem = -1, -1, None
     for pos in range(len(pt.stems)):
         word = pt.surface[pos].lower()
@@ -89,10 +92,11 @@ def _documents(pt: ProcessedTexts, stop: frozenset[str]):
         doc, sent = pt.token_doc[pos], pt.token_sentence[pos]
         keep = len(word) > 2 and word.isalpha() and word not in stop and stem not in stop
         if keep:
+            target = docs[sent if by_sentence else doc]
             surface_counts[stem][word] += 1
-            docs[doc].append(stem)
+            target.append(stem)
             if prev_stem is not None and prev_doc == doc and prev_sent == sent:
-                docs[doc].append(f"{prev_stem} {stem}")
+                target.append(f"{prev_stem} {stem}")
         prev_stem = stem if keep else None
         prev_doc, prev_sent = doc, sent
     return docs, surface_counts
@@ -102,6 +106,14 @@ def _readable(term: str, surface_counts) -> str:
     """Most frequent written form of a stem (or of each stem of a two-word term)."""
     return " ".join(min(surface_counts[s].items(), key=lambda kv: (-kv[1], kv[0]))[0]
                     for s in term.split(" "))
+
+
+def _max_by_doc(W: np.ndarray, unit_doc: np.ndarray, n_docs: int) -> np.ndarray:
+    """Row-wise maximum of unit weights per answer (answers without units get zeros)."""
+    out = np.zeros((n_docs, W.shape[1]))
+    if len(unit_doc):
+        np.maximum.at(out, unit_doc, W)
+    return out
 
 
 def _match_similarity(reference: np.ndarray, other: np.ndarray) -> np.ndarray:
@@ -123,6 +135,11 @@ class ThemeDiscovery(TransformerMixin, BaseEstimator):
     ----------
     n_themes : int, default 8
         Number of candidate themes (NMF components).
+    unit : {"sentence", "answer"}, default "sentence"
+        What NMF sees as one document. Feedback answers often touch several themes in
+        different sentences, so by default each sentence is a document; an answer then
+        carries every candidate that is the strongest in one of its sentences, and
+        representative quotes are sentences. ``"answer"`` treats each whole answer as one.
     seed : int, default 0
         Seed for the stability restarts (the main fit is deterministic).
     n_top_terms : int, default 10
@@ -158,10 +175,11 @@ class ThemeDiscovery(TransformerMixin, BaseEstimator):
         Frobenius error of the main fit relative to the norm of the TF-IDF matrix.
     """
 
-    def __init__(self, n_themes=8, seed=0, n_top_terms=10, n_representative=3, n_stability_runs=5,
+    def __init__(self, n_themes=8, unit="sentence", seed=0, n_top_terms=10, n_representative=3, n_stability_runs=5,
                  min_df=2, max_df=0.9, max_features=5000, bigrams=True, extra_stop_words=None,
                  max_iter=400):
         self.n_themes = n_themes
+        self.unit = unit
         self.seed = seed
         self.n_top_terms = n_top_terms
         self.n_representative = n_representative
@@ -181,8 +199,10 @@ class ThemeDiscovery(TransformerMixin, BaseEstimator):
 
     def _tokens(self, texts):
         """Processed texts, per-distinct-answer terms, and surface counts."""
+        if self.unit not in ("sentence", "answer"):
+            raise ConfigError(f"unit must be 'sentence' or 'answer' (got {self.unit!r}).")
         pt = texts if isinstance(texts, ProcessedTexts) else ProcessedTexts(texts)
-        docs, surface = _documents(pt, self._stop())
+        docs, surface = _documents(pt, self._stop(), self.unit)
         if not self.bigrams:
             docs = [[t for t in d if " " not in t] for d in docs]
         return pt, docs, surface
@@ -216,8 +236,8 @@ class ThemeDiscovery(TransformerMixin, BaseEstimator):
         kept_docs = [d for d in docs if d]
         if len(kept_docs) < self.n_themes:
             raise ConfigError(
-                f"theme discovery needs at least n_themes={self.n_themes} distinct answers with "
-                f"content words; got {len(kept_docs)}. Use fewer themes or more answers."
+                f"theme discovery needs at least n_themes={self.n_themes} distinct {self.unit}s "
+                f"with content words; got {len(kept_docs)}. Use fewer themes or more answers."
             )
         self.vectorizer_ = TfidfVectorizer(analyzer=_identity, min_df=min(self.min_df, len(kept_docs)),
                                            max_df=self.max_df, max_features=self.max_features,
@@ -242,7 +262,7 @@ class ThemeDiscovery(TransformerMixin, BaseEstimator):
         self.reconstruction_err_ = float(self.nmf_.reconstruction_err_ / max(np.sqrt(X.multiply(X).sum()), 1e-12))
         per_topic = np.mean(runs, axis=0) if runs else np.full(self.n_themes, np.nan)
         self.stability_ = float(np.mean(per_topic))
-        doc_texts = np.asarray(pt.docs, dtype=object)[keep]
+        doc_texts = np.asarray(pt.sentences if self.unit == "sentence" else pt.docs, dtype=object)[keep]
         dominant = W.argmax(axis=1)
         shares = np.bincount(dominant, minlength=self.n_themes) / len(kept_docs)
         candidates = []
@@ -274,11 +294,48 @@ class ThemeDiscovery(TransformerMixin, BaseEstimator):
         numpy.ndarray, shape (n_answers, n_themes)
             NMF document weights (rows of empty answers are zero).
         """
+        pt, W = self._unit_weights(texts)
+        if self.unit == "sentence":
+            W = _max_by_doc(W, pt.sentence_doc, len(pt.docs))
+        return W[pt.row_doc]
+
+    def _unit_weights(self, texts):
+        """Processed texts and the NMF weights of each unit (sentence or distinct answer)."""
         check_is_fitted(self, "nmf_")
         pt, docs, _ = self._tokens(texts)
         X = self.vectorizer_.transform(docs)
-        W = self.nmf_.transform(X)
-        return W[pt.row_doc]
+        return pt, self.nmf_.transform(X)
+
+    def code(self, texts, response_ids=None) -> pd.DataFrame:
+        """Code answers with the candidate themes, in the tidy coder format.
+
+        Parameters
+        ----------
+        texts : sequence of str or ProcessedTexts
+        response_ids : sequence, optional
+            One id per answer (default 0, 1, 2, ...).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``response_id, theme_id, source, score, evidence``: one row per answer and
+            candidate that is the strongest in at least one unit (sentence or answer) of the
+            answer; ``theme_id`` is ``candidate_<index>``, ``source`` ``"discovery"``,
+            ``score`` the largest unit weight, ``evidence`` the candidate's label.
+        """
+        from evalkit.coding.rules import expand_to_rows
+
+        pt, W = self._unit_weights(texts)
+        has = W.sum(axis=1) > 0
+        owner = pt.sentence_doc if self.unit == "sentence" else np.arange(len(pt.docs))
+        pairs = pd.DataFrame({"doc": owner[has], "candidate": W[has].argmax(axis=1),
+                              "score": W[has].max(axis=1)})
+        per_doc = pairs.groupby(["doc", "candidate"], sort=True)["score"].max().reset_index()
+        per_doc["theme_id"] = "candidate_" + per_doc["candidate"].astype(str)
+        per_doc["score"] = per_doc["score"].round(6)
+        per_doc["evidence"] = [self.candidates_[c].label for c in per_doc["candidate"]]
+        ids = np.arange(pt.n_rows) if response_ids is None else np.asarray(response_ids, dtype=object)
+        return expand_to_rows(per_doc, pt.row_doc, ids, source="discovery")
 
     def candidates_frame(self) -> pd.DataFrame:
         """Return the candidates as a table: candidate, label, terms, share, stability, example."""
@@ -385,7 +442,7 @@ def suggest_k(texts, ks=range(3, 13), seed=0, n_stability_runs=3, **params) -> p
     rows = []
     for k in ks:
         disc = ThemeDiscovery(n_themes=k, seed=seed, n_stability_runs=n_stability_runs, **params).fit(pt)
-        _, docs, _ = disc._tokens(pt)
+        _, docs, _ = disc._tokens(pt)  # same units as the fit
         X_bin = (disc.vectorizer_.transform([d for d in docs if d]) > 0).astype(np.float64).tocsc()
         coherence = [
             _umass(X_bin, np.argsort(-disc.components_[i], kind="stable")[: disc.n_top_terms])
