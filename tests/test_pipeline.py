@@ -77,6 +77,16 @@ def test_ids_and_evidence_are_quoted_as_csv(tmp_path):
     assert table[table["source"] == "rules"]["evidence"].iloc[0] == "venue; bus; parking"
 
 
+def test_clearing_the_memo_does_not_change_output(tmp_path, monkeypatch):
+    import evalkit.coding.pipeline as pipeline
+
+    src = write_csv(tmp_path / "in.csv")
+    code_file(src, "comment", tmp_path / "a.csv", id_column="id", progress=False)
+    monkeypatch.setattr(pipeline, "MEMO_LIMIT", 1)
+    code_file(src, "comment", tmp_path / "b.csv", id_column="id", progress=False, chunk_size=2)
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+
+
 def test_default_ids_are_spreadsheet_rows_and_cp1252_is_read(tmp_path):
     src = write_csv(tmp_path / "in.csv", rows=[("a", "Café payment – late", "x"), ("b", "Lovely venue", "y")],
                     encoding="cp1252")

@@ -1,8 +1,9 @@
 """Theme discovery: candidate themes from TF-IDF + NMF, with readable terms and stability.
 
-Answers are tokenised with the same pipeline as the rule coder (:mod:`evalkit.coding.text`):
-stop words and very short tokens dropped, words Snowball-stemmed so "listen", "listened" and
-"listening" count together. Each stem is displayed as its most frequent written form, so top
+By default each sentence is one document, since feedback answers often raise several themes
+in different sentences. Text is tokenised with the same pipeline as the rule coder
+(:mod:`evalkit.coding.text`): stop words and very short tokens dropped, words Snowball-stemmed
+so "listen", "listened" and "listening" count together. Each stem is displayed as its most frequent written form, so top
 terms are whole words ("listened", not "listen" or "listen_"). Adjacent content words also form
 two-word terms ("easy read").
 
