@@ -5,6 +5,9 @@ their text descriptions from the ``vaderSentiment`` package's emoji lexicon, as 
 implementation does (NLTK's port skips that step), so "😁" counts as "beaming face with smiling
 eyes". Labels use VADER's standard thresholds: compound >= 0.05 positive, <= -0.05 negative,
 otherwise neutral. Identical texts are scored once.
+
+VADER's lexicon is English: answers in Welsh or other languages mostly score 0 (neutral),
+which says nothing about their tone; report them separately rather than as neutral.
 """
 from __future__ import annotations
 
