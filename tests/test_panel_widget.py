@@ -240,3 +240,10 @@ def test_opening_the_panel_compacts_a_long_journal(tmp_path):
     panel = _panel(tmp_path)
     assert len(panel.store.path.read_text(encoding="utf-8").splitlines()) == 2
     assert panel._boxes["jargon"].value is True
+
+
+def test_when_no_suggestion_is_likely_the_closest_is_named(tmp_path):
+    suggestions = pd.DataFrame({"response_id": ["R1", "R1"], "theme_id": ["feeling_heard", "venue"],
+                                "probability": [0.3, 0.42]})
+    panel = _panel(tmp_path, suggestions=suggestions)
+    assert "no theme is likely; the closest is Venue access (42%)" in panel._suggested.value

@@ -354,7 +354,9 @@ class CodingPanel:
             items = ", ".join(f"{html.escape(self.codebook.name(s.theme_id))} ({s.probability:.0%})"
                               for s in likely)
         else:
-            items = "none above 50%"
+            top = found[0]
+            items = (f"no theme is likely; the closest is "
+                     f"{html.escape(self.codebook.name(top.theme_id))} ({top.probability:.0%})")
         return (
             "<p class='evalkit-suggestions' style='border-left:4px dashed #0072B2;padding-left:0.5em'>"
             f"<strong>Computer suggestions</strong> (not ticked; tick a theme only if you agree): "
