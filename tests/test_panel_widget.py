@@ -247,3 +247,8 @@ def test_when_no_suggestion_is_likely_the_closest_is_named(tmp_path):
                                 "probability": [0.3, 0.42]})
     panel = _panel(tmp_path, suggestions=suggestions)
     assert "no theme is likely; the closest is Venue access (42%)" in panel._suggested.value
+
+
+def test_filtering_on_an_unknown_theme_names_the_known_ones(tmp_path):
+    with pytest.raises(ConfigError, match="theme 'venu' is not in the codebook; use one of: knowledge"):
+        _panel(tmp_path).set_filters(theme="venu")

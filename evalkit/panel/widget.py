@@ -10,7 +10,7 @@ import html
 import ipywidgets as widgets
 import pandas as pd
 
-from evalkit.errors import EvalkitError
+from evalkit.errors import ConfigError, EvalkitError
 from evalkit.panel.queue import (
     Answer,
     Filters,
@@ -112,6 +112,13 @@ class CodingPanel:
     def tick(self, theme_id: str, ticked: bool = True) -> None:
         """Tick (or untick) a theme for the current answer and save at once.
 
+        Parameters
+        ----------
+        theme_id : str
+            A codable (leaf) theme id of the codebook.
+        ticked : bool, default True
+            False unticks.
+
         Raises
         ------
         KeyError
@@ -128,7 +135,13 @@ class CodingPanel:
         self._say(f"Saved. {verb} “{self.codebook.name(theme_id)}”.")
 
     def set_memo(self, memo: str) -> None:
-        """Replace the memo on the current answer and save at once."""
+        """Replace the memo on the current answer and save at once.
+
+        Parameters
+        ----------
+        memo : str
+            The coder's note; an empty string clears it.
+        """
         answer = self._require_current()
         self.store.set_memo(answer.response_id, answer.question, memo)
         self._set_quietly(self._memo, memo)
@@ -157,7 +170,13 @@ class CodingPanel:
             self._say("This is the first answer in the list.")
 
     def go_to(self, number: int) -> None:
-        """Show answer ``number`` (1-based) of the filtered list."""
+        """Show one answer of the filtered list.
+
+        Parameters
+        ----------
+        number : int
+            1-based position; out-of-range numbers go to the first or last answer.
+        """
         if not self.visible:
             return
         self.position = min(max(int(number), 1), len(self.visible)) - 1
@@ -174,8 +193,16 @@ class CodingPanel:
             Keep answers this coder coded with this theme (or a theme below it).
         uncoded_only : bool
             Keep answers this coder has not marked coded.
+
+        Raises
+        ------
+        ConfigError
+            If ``theme`` is not in the codebook.
         """
         project, question, theme = project or None, question or None, theme or None
+        if theme is not None and theme not in self.codebook.themes:
+            raise ConfigError(f"theme {theme!r} is not in the codebook; use one of: "
+                              f"{', '.join(self.codebook.themes)}")
         self.filters = Filters(project, question, theme, bool(uncoded_only))
         members = self.codebook.descendants(theme) if theme is not None else None
         self.store.refresh()
