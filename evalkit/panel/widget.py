@@ -281,7 +281,7 @@ class CodingPanel:
         self._jump.style.description_width = "initial"
         self._jump.observe(self._on_jump, names="value")
         buttons = widgets.HBox([self._previous_button, self._skip_button, self._next_button, self._jump])
-        heading = widgets.HTML(f"<h2 style='margin:0.2em 0'>Coding as {html.escape(self.store.coder)}</h2>")
+        heading = widgets.HTML(f"<h3 style='margin:0.2em 0'>Coding as {html.escape(self.store.coder)}</h3>")
         self.widget = widgets.VBox([
             heading, self._progress, self._filters_box, self._answer, self._suggested, self._others,
             themes_box, definitions, self._memo, buttons, self._status,
