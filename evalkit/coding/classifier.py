@@ -53,7 +53,7 @@ from evalkit.coding._classifier_multilabel import fit_one_vs_rest
 
 __all__ = ["ThemeClassifier", "ClassifierInputError", "ClassifierParameterError"]
 
-_MIN_POSITIVES_FOR_THRESHOLD = 5
+_MIN_POSITIVES_FOR_THRESHOLD = 3
 
 
 def _ngram_range_problem(name: str, value) -> str | None:
@@ -89,7 +89,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         these cope with typos and inflections.
     min_df : int, default=2
         Ignore n-grams seen in fewer training answers than this.
-    cv : int, default=5
+    cv : int, default=3
         Internal folds of the training data used to calibrate probabilities and pick the
         multi-label thresholds. Reduced automatically when there are too few examples.
     review_threshold : float, default=0.6
@@ -144,7 +144,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     }
 
     def __init__(self, *, C=0.3, class_weight="balanced", word_ngram_range=(1, 2),
-                 char_ngram_range=(2, 5), min_df=2, cv=5, review_threshold=0.6,
+                 char_ngram_range=(2, 5), min_df=2, cv=3, review_threshold=0.6,
                  random_state=0):
         self.C = C
         self.class_weight = class_weight
