@@ -179,8 +179,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     def _make_vectorizer(self, n_texts: int) -> FeatureUnion:
         """Word + character TF-IDF; ``min_df`` relaxed to 1 for tiny training sets."""
         min_df = self.min_df if n_texts >= 10 * self.min_df else 1
-        common = dict(sublinear_tf=True, min_df=min_df, strip_accents=None, lowercase=True,
-                      dtype=np.float64)
+        common = dict(sublinear_tf=True, min_df=min_df)
         return FeatureUnion([
             ("word", TfidfVectorizer(ngram_range=self.word_ngram_range,
                                      token_pattern=r"(?u)\b\w+\b", **common)),
