@@ -332,6 +332,11 @@ def test_bad_texts_are_explained(texts, message):
         ThemeClassifier().fit(texts, ["x", "y"])
 
 
+def test_single_answer_is_explained():
+    with pytest.raises(ClassifierInputError, match="single answer"):
+        ThemeClassifier().fit(["ramp"], np.array([[1, 0]]))
+
+
 def test_all_empty_texts_are_explained():
     with pytest.raises(ClassifierInputError, match="no words found"):
         ThemeClassifier().fit(["", "  ", "!!"], ["a", "b", "a"])

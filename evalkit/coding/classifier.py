@@ -219,6 +219,10 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self._check_params()
         docs, _ = check_texts(texts)
         labels, multilabel, theme_ids, is_frame = check_labels(y, len(docs))
+        if len(docs) < 2:
+            raise ClassifierInputError([_problem(
+                "texts", "has a single answer; a classifier needs at least two coded answers "
+                "(in practice, dozens per theme)")])
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
         self.vectorizer_ = self._make_vectorizer(len(docs))
         try:
