@@ -92,6 +92,14 @@ def test_single_label_probabilities_sum_to_one(single):
     assert ((probs >= 0) & (probs <= 1)).all()
 
 
+def test_single_label_predict_is_argmax_of_probabilities(single):
+    # evalkit.coding.pipeline relies on this to build features once per batch.
+    clf, _, _ = single
+    texts, _ = make_corpus(100, seed=13, multilabel=False, noise=0.4)
+    np.testing.assert_array_equal(clf.predict(texts),
+                                  clf.classes_[np.argmax(clf.predict_proba(texts), axis=1)])
+
+
 def test_single_label_keeps_integer_labels():
     texts, y = make_corpus(120, seed=5, multilabel=False)
     codes = np.searchsorted(sorted(THEME_WORDS), y)
