@@ -94,6 +94,13 @@ def show_text(*paragraphs: str) -> None:
     _display_html("".join(f"<p>{html.escape(p)}</p>" for p in paragraphs if p))
 
 
+def show_markdown(text: str) -> None:
+    """Display trusted Markdown written by evalkit (never user text: that goes through show_text)."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(text))
+
+
 def show_list(items: list[str], *, heading: str | None = None, level: int = 3) -> None:
     """Display a bulleted list, optionally under a heading of the given level."""
     head = f"<h{level}>{html.escape(heading)}</h{level}>" if heading else ""

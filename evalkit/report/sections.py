@@ -323,3 +323,47 @@ def member_check_export(report, path) -> None:
     quotes = texts.sample(frac=1.0, random_state=report.seed)[["theme_id", "text"]]
     quotes = quotes.sort_values("theme_id", kind="stable")
     export_member_check(themes, quotes, path, project=report.name)
+
+
+def _with_ci(row, stat: str) -> str:
+    """'0.66 (0.59 to 0.72)', or blank when the statistic is missing."""
+    value = row.get(stat)
+    if value is None or pd.isna(value):
+        return ""
+    low, high = row.get(f"{stat}_low"), row.get(f"{stat}_high")
+    if low is None or pd.isna(low):
+        return f"{value:.2f}"
+    return f"{value:.2f} ({low:.2f} to {high:.2f})"
+
+
+def reliability_table(table: pd.DataFrame, report) -> pd.DataFrame:
+    """Per-theme reliability for reading: plain column names, each statistic with its 95% CI."""
+    names = theme_names(report)
+    rows = []
+    for row in table.to_dict("records"):
+        out = {"Theme": names.get(row["theme_id"], row["theme_id"])}
+        if "comparison" in row:
+            out = {"Comparison": row["comparison"], **out}
+        out.update({
+            "Answers": int(row["n_units"]), "Answers with the theme": int(row["n_positive"]),
+            "Cohen's kappa": _with_ci(row, "kappa"), "Krippendorff's alpha": _with_ci(row, "alpha"),
+            "Gwet's AC1": _with_ci(row, "ac1"), "Agreement": _with_ci(row, "agreement"),
+            "Note": row.get("note") or "",
+        })
+        rows.append(out)
+    return pd.DataFrame(rows)
+
+
+def disagreement_table(disputed: pd.DataFrame, report, limit: int = 10) -> pd.DataFrame:
+    """The first answers in dispute: the question, the (redacted) answer, and each coder's themes."""
+    names = theme_names(report)
+    coders = [c for c in disputed.columns if c not in {"key", "source", "response_id", "column", "text", "in_dispute"}]
+    rows = []
+    for row in disputed.head(limit).to_dict("records"):
+        out = {"Question": report.label(row["source"], row["column"]) if "source" in row else "",
+               "Answer": row.get("text", "")}
+        for coder in coders:
+            themes = [t.strip() for t in str(row[coder] or "").split(";") if t.strip()]
+            out[coder.replace("_", " ")] = "; ".join(names.get(t, t) for t in themes) or "(no theme)"
+        rows.append(out)
+    return pd.DataFrame(rows)
