@@ -367,3 +367,22 @@ def disagreement_table(disputed: pd.DataFrame, report, limit: int = 10) -> pd.Da
             out[coder.replace("_", " ")] = "; ".join(names.get(t, t) for t in themes) or "(no theme)"
         rows.append(out)
     return pd.DataFrame(rows)
+
+
+def roles_table(report, project_id: str | None = None) -> pd.DataFrame:
+    """Respondents by role (suppressed), one row per project named in words, plus the programme total."""
+    by_role = profile(report).by_role
+    if project_id is not None:
+        by_role = by_role.loc[[project_id]] if project_id in by_role.index else by_role.head(0)
+    names = project_names(report)
+    shown = by_role.rename(index=lambda p: names.get(p, p))
+    shown.index.name = "Project"
+    return shown
+
+
+def sentiment_table(report) -> pd.DataFrame:
+    """Tone of the survey's written answers per project (suppressed), projects named in words."""
+    table = profile(report).sentiment.copy()
+    names = project_names(report)
+    table.insert(0, "Project", [names.get(p, p) for p in table.pop("project_id")])
+    return table
