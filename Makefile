@@ -29,7 +29,7 @@ report: setup
 
 ## Run the test suite (browser tests say plainly when they are skipped)
 test: setup
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 ## Run the speed and quality benchmarks and print their tables
 bench: setup

@@ -34,6 +34,8 @@ def _plant_everywhere(root: Path) -> tuple[str, list[str]]:
     (root / "programme.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     raw_ids = []
     for source in config["sources"].values():
+        if source["id_column"] == source["project_column"]:
+            continue  # project-level facts: no people, no free text from them
         free = [c for c, spec in source["columns"].items() if spec["type"] == "free_text"]
         path = root / source["path"]
         if path.suffix == ".csv":

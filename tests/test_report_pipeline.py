@@ -11,7 +11,7 @@ from evalkit.report import build_reports, check_reports
 from evalkit.report.a11y import images_without_specific_alt
 from evalkit.report.pipeline import CACHE_FILE
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("sample_reports")]
 
 
 def test_every_report_is_built_and_linked(sample_reports):

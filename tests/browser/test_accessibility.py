@@ -3,7 +3,7 @@ import pytest
 
 from evalkit.report.a11y import axe_missing, run_axe
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("sample_reports")]
 
 
 def test_axe_finds_no_violations_on_any_report_page(sample_reports):
