@@ -386,3 +386,27 @@ def sentiment_table(report) -> pd.DataFrame:
     names = project_names(report)
     table.insert(0, "Project", [names.get(p, p) for p in table.pop("project_id")])
     return table
+
+
+def member_check_summary(report) -> tuple[pd.DataFrame, list[str], int] | None:
+    """What co-producers said when checking the themes (their returned member-check sheets).
+
+    Returns None when the programme has no returned sheets. Otherwise a per-theme table of
+    answers, every comment (redacted, reviewers numbered rather than named), and how many
+    answers were set aside because they could not be read.
+    """
+    from evalkit.member_check import import_member_checks, summarise_member_checks
+    from evalkit.privacy.redact import redact
+
+    files = list(getattr(report.programme, "member_check_files", None) or [])
+    if not files:
+        return None
+    returned = import_member_checks(files, themes=report.codebook.leaves())
+    numbers = {f: f"Reviewer {i}" for i, f in enumerate(dict.fromkeys(returned["file"]), start=1)}
+    returned["reviewer"] = returned["file"].map(numbers)
+    summary = summarise_member_checks(returned)
+    names = tuple(report.privacy.get("names") or ())
+    comments = [f"{theme}: {redact(c, names=names)}" for theme, cs in zip(summary["theme"], summary["comments"]) for c in cs]
+    table = summary.drop(columns=["theme_id", "comments"]).rename(columns={"theme": "Theme", "reviewers": "Reviewers"})
+    unclear = int((returned["problem"].fillna("") != "").sum())
+    return table, comments, unclear

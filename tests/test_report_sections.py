@@ -1,0 +1,99 @@
+"""Plain-language sentences and the redacted view report notebooks get."""
+import pandas as pd
+import pytest
+
+from evalkit.paths import SAMPLE_CONFIG
+from evalkit.privacy.suppression import SuppressionPolicy
+from evalkit.report import narrative, sections
+from evalkit.report.data import BUNDLE_ENV, open_report, prepare_bundle
+from evalkit.report.easy_read import _pct_words, easy_read_lines
+
+POLICY = SuppressionPolicy()
+
+
+@pytest.fixture(scope="module")
+def report():
+    return open_report(SAMPLE_CONFIG)
+
+
+@pytest.mark.parametrize("n,words", [(0, "no one"), (5, "fewer than 8 people"), (80, "80 people"),
+                                     (257, "about 255 people"), (12, "about 10 people")])
+def test_people_follows_nhs_digital_rounding(n, words):
+    assert narrative.people(n, POLICY) == words
+
+
+def test_principles_sentences_name_top_and_bottom_without_claiming_most_at_zero():
+    shares = pd.DataFrame({"item": ["a", "b"], "label": ["Power was shared", "I was paid"],
+                           "n": [40, 40], "agree": [30, 10], "pct": [75.0, 25.0]})
+    top, bottom = narrative.principles_sentences(shares)
+    assert '"Power was shared" (75% agreed)' in top and '"I was paid" (25% agreed)' in bottom
+    zero = shares.assign(pct=[0.0, 0.0])
+    assert narrative.principles_sentences(zero) == ["No one agreed with any of the statements about the principles."]
+    hidden = shares.assign(pct=[None, None])
+    assert "Too few" in narrative.principles_sentences(hidden)[0]
+
+
+def test_change_sentence_states_uncertainty():
+    effect = pd.Series({"n": 40, "yi": 0.35, "ci_low": -0.05, "ci_high": 0.75, "mean_before": 20.0, "mean_after": 22.0})
+    text = narrative.change_sentence(effect, "wellbeing", POLICY)
+    assert "went up a little" in text and "cannot be sure" in text and "40 people" in text
+    clear = effect.copy()
+    clear[["yi", "ci_low"]] = [0.9, 0.4]
+    assert "went up noticeably" in narrative.change_sentence(clear, "wellbeing", POLICY)
+    assert "not a trial" in narrative.change_sentence(clear, "wellbeing", POLICY)
+    small = effect.copy()
+    small["n"] = 5
+    assert narrative.change_sentence(small, "wellbeing", POLICY).startswith("Too few people")
+
+
+def test_outcome_pairs_found_by_name(report):
+    pairs = narrative.outcome_pairs(report)
+    assert [(p.name, p.before, p.after) for p in pairs] == [("wellbeing", "wellbeing_before", "wellbeing_after")]
+
+
+@pytest.mark.parametrize("pct,words", [(None, "some people"), (80, "most people"), (60, "more than half of people"),
+                                       (50, "about half of people"), (30, "some people"), (10, "only a few people")])
+def test_easy_read_percentages_in_words(pct, words):
+    assert _pct_words(pct) == words
+
+
+def test_easy_read_has_one_short_idea_per_line(report):
+    for heading, lines in easy_read_lines(report):
+        assert heading and lines
+        for line in lines:
+            assert len(line.split()) <= 20, line
+
+
+def test_report_view_is_redacted_and_pseudonymised(report):
+    programme = report.programme
+    raw = programme.tables["feedback_survey"]
+    shown = report.tables["feedback_survey"]
+    assert not set(raw["response_id"]) & set(shown["response_id"])
+    assert shown["response_id"].str.fullmatch(r"R-[0-9a-f]{8}").all()
+    text = " ".join(report.answers["text"])
+    assert "@" not in text and "07700" not in text
+    assert "[email]" in text or "[phone]" in text or "[name]" in text
+    for name in programme.privacy["names"]:
+        assert f" {name} " not in f" {text} "
+
+
+def test_ground_truth_uses_the_same_pseudonyms(report):
+    truth_ids = set(report.ground_truth["response_id"])
+    assert truth_ids <= set(report.answers["response_id"])
+
+
+def test_bundle_round_trip_gives_the_prepared_report(tmp_path, monkeypatch, report):
+    path = prepare_bundle(SAMPLE_CONFIG, report.seed, tmp_path / "bundle.pkl")
+    monkeypatch.setenv(BUNDLE_ENV, str(path))
+    bundled = open_report(SAMPLE_CONFIG, seed=report.seed)
+    assert "_section_cache" in bundled.__dict__
+    pd.testing.assert_frame_equal(bundled.answers, report.answers)
+    other_seed = open_report(SAMPLE_CONFIG, seed=report.seed + 1)
+    assert "_section_cache" not in other_seed.__dict__
+
+
+def test_project_summary_respects_suppression(report):
+    # P08 has about 8 respondents: too few agree/disagree counts to publish a percentage.
+    lines = sections.project_summary(report, "P08")
+    assert not any("%" in line for line in lines), lines
+    assert any(line.startswith("Too few") for line in lines), lines
