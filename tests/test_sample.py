@@ -11,10 +11,13 @@ import pandas as pd
 import pytest
 import yaml
 
+from evalkit.coding import load_codebook
 from evalkit.errors import ConfigError
+from evalkit.member_check import ANSWERS, import_member_checks
 from evalkit.paths import REPO_DIR, SAMPLE_DIR
 from evalkit.sample import DEFAULT_SEED, generate_sample, people, phrases, text
-from evalkit.sample.config import FILES, SESSION_TEXT_COLUMNS, SURVEY_TEXT_COLUMNS
+from evalkit.sample.config import (FILES, MEMBER_CHECK_FILES, MEMBER_CHECKS_DIR, SESSION_TEXT_COLUMNS,
+                                   SURVEY_TEXT_COLUMNS)
 from evalkit.sample.phrases import LEAF_THEMES
 
 SURVEY_COLUMNS = [
@@ -26,6 +29,8 @@ SURVEY_COLUMNS = [
 OUTCOME_COLUMNS = ["response_id", "respondent_id", "project_id", "wellbeing_before", "wellbeing_after"]
 SESSION_COLUMNS = ["response_id", "project_id", "sessions_attended", "rating", "like_most", "how_improve",
                    "themed_interest", "themed_topics"]
+MEMBER_CHECK_PATHS = [f"{MEMBER_CHECKS_DIR}/{name}" for name in MEMBER_CHECK_FILES]
+ALL_FILES = list(FILES.values()) + MEMBER_CHECK_PATHS
 FACTS_COLUMNS = ["project_id", "evaluation_methods", "n_coproducers", "sessions_held", "participants_invited"]
 
 
@@ -62,21 +67,22 @@ def _all_text(survey: pd.DataFrame, sessions: pd.DataFrame) -> str:
 
 def test_same_seed_gives_identical_bytes(sample, tmp_path):
     written = generate_sample(tmp_path, seed=DEFAULT_SEED)
-    assert [p.name for p in written] == list(FILES.values())
-    for path in written:
-        assert path.read_bytes() == (sample / path.name).read_bytes(), path.name
+    names = [p.relative_to(tmp_path).as_posix() for p in written]
+    assert names == ALL_FILES
+    for path, name in zip(written, names):
+        assert path.read_bytes() == (sample / name).read_bytes(), name
 
 
 def test_different_seed_gives_different_data(sample, tmp_path):
     generate_sample(tmp_path, seed=7)
     for name in ("feedback_survey.csv", "outcomes.csv", "session_feedback.xlsx", "ground_truth_themes.csv",
-                 "double_coding.csv", "pseudonym_salt.txt"):
+                 "double_coding.csv", "pseudonym_salt.txt", *MEMBER_CHECK_PATHS):
         assert (tmp_path / name).read_bytes() != (sample / name).read_bytes(), name
     assert (tmp_path / "project_facts.csv").read_bytes() == (sample / "project_facts.csv").read_bytes()
 
 
 def test_committed_sample_matches_fresh_generation(sample):
-    for name in FILES.values():
+    for name in ALL_FILES:
         committed = SAMPLE_DIR / name
         assert committed.exists(), f"{committed} missing: run `make sample-data` and commit data/sample"
         assert committed.read_bytes() == (sample / name).read_bytes(), (
@@ -89,18 +95,19 @@ def test_generation_does_not_depend_on_hash_randomisation(sample, tmp_path):
         out = tmp_path / hash_seed
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
         subprocess.run([sys.executable, "-c", code, str(out)], check=True, env=env, cwd=REPO_DIR)
-        for name in FILES.values():
+        for name in ALL_FILES:
             assert (out / name).read_bytes() == (sample / name).read_bytes(), (hash_seed, name)
 
 
 def test_only_the_documented_files_are_written(sample):
-    assert sorted(p.name for p in sample.iterdir()) == sorted(FILES.values())
+    assert sorted(p.name for p in sample.iterdir()) == sorted([*FILES.values(), MEMBER_CHECKS_DIR])
+    assert sorted(p.name for p in (sample / MEMBER_CHECKS_DIR).iterdir()) == sorted(MEMBER_CHECK_FILES)
 
 
 def test_text_files_are_utf8_with_unix_newlines_and_small(sample):
-    for name in FILES.values():
+    for name in ALL_FILES:
         raw = (sample / name).read_bytes()
-        assert len(raw) < 900_000, name
+        assert len(raw) < (30_000 if name in MEMBER_CHECK_PATHS else 900_000), name
         if not name.endswith(".xlsx"):
             assert b"\r" not in raw, name
             assert not raw.startswith(b"\xef\xbb\xbf"), name
@@ -129,7 +136,8 @@ def test_programme_yml_follows_the_schema(sample):
     assert text_.startswith("# GENERATED FILE")
     cfg = yaml.safe_load(text_)
     assert list(cfg) == ["programme", "scales", "projects", "sources", "codebook", "ground_truth",
-                         "double_coding", "privacy", "report"]
+                         "double_coding", "member_checks", "privacy", "report"]
+    assert cfg["member_checks"] == "member_checks"
     assert cfg["programme"]["synthetic"] is True
     assert "synthetic" in cfg["programme"]["name"].lower()
     assert cfg["scales"]["agreement"][1] == "Strongly disagree"
@@ -218,6 +226,8 @@ def test_project_personalities_hold_for_other_seeds(tmp_path, seed):
     change = (outcomes.wellbeing_after - outcomes.wellbeing_before).groupby(outcomes.project_id).mean()
     assert change.idxmin() == "P06" and change["P06"] < 0
     assert change.idxmax() == "P07"
+    checks = import_member_checks([tmp_path / p for p in MEMBER_CHECK_PATHS])
+    assert (checks["problem"] != "").sum() == 1
 
 
 def test_online_settings_never_mention_venues_or_food(truth, survey, sessions):
@@ -351,3 +361,71 @@ def test_double_coding_has_two_imperfect_coders_on_150_answers(sample, truth):
     assert 0.3 < agree < 0.9
     exact_a = (sets.coder_a == truth_sets.loc[sets.index]).mean()
     assert 0.6 < exact_a < 0.98
+
+
+# --- member checking ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def member_checks(sample):
+    leaves = load_codebook("default").leaves()
+    return import_member_checks([sample / p for p in MEMBER_CHECK_PATHS], themes=leaves)
+
+
+def test_three_reviewers_answered_every_leaf_theme(member_checks):
+    leaves = load_codebook("default").leaves()
+    assert list(member_checks["reviewer"].unique()) == ["Reviewer 1", "Reviewer 2", "Reviewer 3"]
+    for reviewer, rows in member_checks.groupby("reviewer"):
+        assert rows["theme_id"].tolist() == leaves, reviewer
+        assert rows["row"].tolist() == list(range(2, 14)), reviewer
+
+
+def test_exactly_one_answer_in_own_words_is_quarantined(member_checks):
+    quarantined = member_checks[member_checks["problem"] != ""]
+    assert len(quarantined) == 1
+    row = quarantined.iloc[0]
+    assert row["reviewer"] == "Reviewer 2" and row["file"].endswith("reviewer_2.xlsx")
+    assert pd.isna(row["answer"]) and row["raw_answer"] not in ANSWERS
+    assert "is not one of rings true, not quite, doesn't fit" in row["problem"]
+
+
+def test_answers_look_like_real_reviewers(member_checks):
+    usable = member_checks[member_checks["problem"] == ""]
+    counts = usable["answer"].value_counts(dropna=False)
+    assert counts["rings true"] > counts["not quite"] > 0
+    assert 0 < counts["doesn't fit"] <= 4
+    assert 0 < usable["answer"].isna().sum() < len(usable) / 3
+    commented = member_checks["comment"] != ""
+    assert 0.25 < commented.mean() < 0.75
+    assert (member_checks.loc[commented, "comment"].str.split().str.len() <= 20).all()
+    typed = usable.dropna(subset=["answer"])
+    assert (typed["raw_answer"] != typed["answer"]).any(), "no answer typed by hand"
+
+
+def test_member_check_quotes_are_redacted_ground_truth(sample, truth, survey, sessions):
+    from openpyxl import load_workbook
+
+    from evalkit.privacy.redact import redact
+
+    sheets = [list(load_workbook(sample / p)["Themes"].iter_rows(values_only=True)) for p in MEMBER_CHECK_PATHS]
+    sent = [[row[:3] + row[5:] for row in sheet[1:]] for sheet in sheets]
+    assert sent[1] == sent[0] and sent[2] == sent[0], "every reviewer was sent the same themes and quotes"
+    codebook = load_codebook("default")
+    assert [(r[0], r[1], r[3]) for r in sent[0]] == [
+        (codebook[t].name, codebook[t].definition, t) for t in codebook.leaves()]
+    answers = {("feedback_survey", r.response_id, c): getattr(r, c) for r in survey.itertuples() for c in SURVEY_TEXT_COLUMNS}
+    answers |= {("session_feedback", r.response_id, c): getattr(r, c)
+                for r in sessions.itertuples() for c in SESSION_TEXT_COLUMNS}
+    themes_of: dict[str, set] = {}
+    for row in truth.itertuples(index=False):
+        text_ = redact(answers[(row.source, row.response_id, row.column)], names=people.PLANTED_NAMES)
+        themes_of.setdefault(text_, set()).add(row.theme_id)
+    for _, _, quotes, theme_id in sent[0]:
+        quotes = quotes.split("\n\n")
+        assert 1 <= len(quotes) <= 3, theme_id
+        for quote in quotes:
+            assert quote.startswith("\u201c") and quote.endswith("\u201d"), quote
+            assert themes_of.get(quote[1:-1]) == {theme_id}, (theme_id, quote)
+    corpus = "\n".join(r[2] for r in sent[0])
+    for value in (*people.PLANTED_EMAILS, *people.PLANTED_PHONES, *people.PLANTED_POSTCODES,
+                  people.PLANTED_NHS_NUMBER, *people.PLANTED_NAMES):
+        assert value not in corpus, value

@@ -12,7 +12,8 @@ from evalkit.paths import DEFAULT_CODEBOOK
 from evalkit.programme.spec import COLUMN_TYPES, ColumnSpec, SourceSpec
 
 _TOP_KEYS = ("programme", "projects", "sources")
-_KNOWN_TOP = _TOP_KEYS + ("scales", "codebook", "ground_truth", "double_coding", "privacy", "report")
+_KNOWN_TOP = _TOP_KEYS + ("scales", "codebook", "ground_truth", "double_coding", "member_checks", "privacy",
+                          "report")
 _KNOWN_SOURCE = ("path", "sheet", "id_column", "project_column", "respondent_column", "columns")
 _KNOWN_COLUMN = ("type", "label", "scale", "choices", "min", "max", "integer", "demographic", "required",
                  "principle")
@@ -41,6 +42,8 @@ class ProgrammeConfig:
     codebook_path: Path
     ground_truth: tuple[str, Path] | None = None
     double_coding: tuple[str, Path] | None = None
+    member_checks: tuple[str, Path] | None = None
+    member_check_files: tuple[Path, ...] = ()
     salt_file: tuple[str, Path] | None = None
     names: tuple[str, ...] = ()
     report_settings: dict = field(default_factory=dict)
@@ -245,6 +248,30 @@ def _optional_file(raw: dict, key: str, root: Path) -> tuple[str, Path] | None:
     return None if value in (None, "") else (str(value), root / str(value))
 
 
+def _is_member_check_file(path: Path) -> bool:
+    """Whether a folder entry is a returned workbook (not Excel's ``~$`` lock file or a hidden file)."""
+    return path.suffix.lower() == ".xlsx" and path.is_file() and not path.name.startswith(("~$", "."))
+
+
+def _member_checks(raw, root: Path, out: _Collector) -> tuple[tuple[str, Path] | None, tuple[Path, ...]]:
+    """Return the member-check folder (as written, absolute) and its sorted .xlsx files."""
+    if raw in (None, ""):
+        return None, ()
+    if not isinstance(raw, str):
+        out.add("member_checks", "member_checks must be a folder path, e.g. member_checks: member_checks "
+                "(relative to the config's folder)")
+        return None, ()
+    folder = root / raw
+    if not folder.is_dir():
+        what = "is a file, not a folder" if folder.exists() else "not found"
+        out.add("member_checks", f"member-check folder {raw!r} {what} (looked for {folder}); create the folder "
+                "and put the returned reviewer workbooks (.xlsx) in it, fix the path (relative to the "
+                "config's folder), or remove the member_checks key")
+        return None, ()
+    files = sorted((p for p in folder.iterdir() if _is_member_check_file(p)), key=lambda p: p.name)
+    return (raw, folder), tuple(files)
+
+
 def parse_config(config_path) -> ProgrammeConfig:
     """Read a programme YAML file and check its structure.
 
@@ -260,7 +287,8 @@ def parse_config(config_path) -> ProgrammeConfig:
     Raises
     ------
     ProgrammeConfigError
-        Listing every structural problem (missing keys, unknown column types or scales...).
+        Listing every structural problem (missing keys, unknown column types or scales, a
+        ``member_checks`` folder that does not exist...).
     """
     label = str(config_path)
     config_path = Path(config_path).resolve()
@@ -300,6 +328,7 @@ def parse_config(config_path) -> ProgrammeConfig:
     if not isinstance(names, list):
         out.add("privacy.names", "names must be a list of first names, e.g. [Priya, Tom]")
         names = []
+    member_checks, member_check_files = _member_checks(document.get("member_checks"), config_path.parent, out)
     if out.problems:
         raise ProgrammeConfigError(out.problems)
     codebook = document.get("codebook", "default")
@@ -310,6 +339,7 @@ def parse_config(config_path) -> ProgrammeConfig:
         scales=scales, projects=projects, sources=sources, codebook_path=codebook_path,
         ground_truth=_optional_file(document, "ground_truth", root),
         double_coding=_optional_file(document, "double_coding", root),
+        member_checks=member_checks, member_check_files=member_check_files,
         salt_file=_optional_file(privacy, "salt_file", root),
         names=tuple(str(n).strip() for n in names if str(n).strip()),
         report_settings=dict(report),

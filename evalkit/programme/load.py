@@ -89,6 +89,8 @@ def _assemble(config_path) -> tuple[Programme | None, list[Problem], list[Proble
     for key, entry in (("ground_truth", config.ground_truth), ("double_coding", config.double_coding)):
         if entry is not None:
             files[key] = entry[1]
+    for path in config.member_check_files:
+        files[f"member_check:{path.name}"] = path
     salt = _salt(config, fatal)
     if config.salt_file is not None:
         files["salt_file"] = config.salt_file[1]
@@ -112,6 +114,7 @@ def _assemble(config_path) -> tuple[Programme | None, list[Problem], list[Proble
         row_counts=pd.DataFrame(counts, columns=["source", "rows_read", "loaded", "quarantined", "blank",
                                                  "encoding"]).set_index("source"),
         codebook_path=config.codebook_path, ground_truth=ground_truth, double_coding=double_coding,
+        member_check_files=list(config.member_check_files),
         privacy={"salt": salt, "names": config.names}, report_settings=config.report_settings,
         scales=config.scales, files_read=files,
     )

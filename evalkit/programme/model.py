@@ -45,6 +45,11 @@ class Programme:
         The codebook file (``codebook: default`` gives ``evalkit.paths.DEFAULT_CODEBOOK``).
     ground_truth, double_coding : pandas.DataFrame or None
         Optional long tables of theme codes (text columns).
+    member_check_files : list of pathlib.Path
+        Returned member-check workbooks: every ``.xlsx`` file in the ``member_checks:`` folder,
+        sorted by name (Excel's ``~$`` lock files and hidden files skipped); ``[]`` when the
+        config has no ``member_checks`` key. Read them with
+        :func:`evalkit.member_check.import_member_checks`.
     privacy : dict
         ``salt`` (str or None; env ``EVALKIT_PSEUDONYM_SALT`` overrides the salt file) and
         ``names`` (tuple of first names to redact).
@@ -68,6 +73,7 @@ class Programme:
     codebook_path: Path
     ground_truth: pd.DataFrame | None = None
     double_coding: pd.DataFrame | None = None
+    member_check_files: list[Path] = field(default_factory=list)
     privacy: dict = field(default_factory=dict)
     report_settings: dict = field(default_factory=dict)
     scales: dict = field(default_factory=dict)
@@ -126,6 +132,7 @@ class Programme:
         -------
         dict of str to pathlib.Path
             Labels are ``config``, ``source:<name>``, ``ground_truth``, ``double_coding``,
+            ``member_check:<file name>`` (one per returned member-check workbook),
             ``salt_file`` and ``codebook`` (the last only when the file exists).
         """
         return dict(self.files_read)

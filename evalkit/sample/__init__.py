@@ -1,8 +1,9 @@
 """The seeded generator of the synthetic sample programme in ``data/sample/``.
 
 ``generate_sample(out_dir, seed)`` writes the programme config, survey, outcomes, Co-Pro Cuppa
-feedback, project facts, ground-truth themes, double coding and pseudonym salt; the same seed
-always gives byte-identical files.
+feedback, project facts, ground-truth themes, double coding, pseudonym salt and the
+member-checking workbooks returned by three co-producers; the same seed always gives
+byte-identical files.
 """
 from evalkit.sample.generator import DEFAULT_SEED, generate_sample
 

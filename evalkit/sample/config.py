@@ -45,6 +45,8 @@ FILES = {
     "readme": "README.md",
 }
 SESSION_SHEET = "Responses"
+MEMBER_CHECKS_DIR = "member_checks"
+MEMBER_CHECK_FILES: tuple[str, ...] = ("reviewer_1.xlsx", "reviewer_2.xlsx", "reviewer_3.xlsx")
 
 HEADER_COMMENT = (
     "# GENERATED FILE - do not edit by hand.\n"
@@ -143,6 +145,7 @@ def programme_config(seed: int) -> dict:
         "codebook": "default",
         "ground_truth": FILES["ground_truth"],
         "double_coding": FILES["double_coding"],
+        "member_checks": MEMBER_CHECKS_DIR,
         "privacy": {"salt_file": FILES["salt"], "names": list(people.PLANTED_NAMES)},
         "report": {"seed": seed, "suppression": {"enabled": True}, "quotes_per_question": 3},
     }

@@ -6,7 +6,8 @@ therefore always gives byte-identical files.
 
 Order of work: survey respondents (their answers first, then Likert ratings that agree with
 what they wrote), Co-Pro Cuppa feedback, personal details planted in a few answers, wellbeing
-outcomes, then the derived ground truth and double coding.
+outcomes, then the derived ground truth and double coding, and last the member-checking
+workbooks returned by three co-producers (so adding them changed no other file).
 """
 from __future__ import annotations
 
@@ -19,8 +20,9 @@ import numpy as np
 
 from evalkit.errors import ConfigError
 from evalkit.sample import config, people, phrases, text
+from evalkit.sample.member_checks import OWN_WORDS_REVIEWER, REVIEWERS, write_member_checks
 from evalkit.sample.coders import double_code
-from evalkit.sample.projects import PROJECTS, ProjectSpec
+from evalkit.sample.projects import PROGRAMME_NAME, PROJECTS, ProjectSpec
 from evalkit.sample.text import Answer
 from evalkit.sample.writers import write_csv, write_text, write_xlsx
 
@@ -301,6 +303,7 @@ To change the data, change the generator and re-run the command.
 | `ground_truth_themes.csv` | the themes each free-text answer was written to express (answers with no theme have no rows) |
 | `double_coding.csv` | two simulated coders on 150 answers that have at least one true theme; every coded answer has rows for both coders |
 | `pseudonym_salt.txt` | salt for pseudonymising ids, derived from the seed: it is sample data, so it is public and not a secret |
+| `member_checks/reviewer_1.xlsx` ... `reviewer_3.xlsx` | member-checking workbooks returned by three co-producers: each of the 12 themes with its definition and example quotes (personal details removed), their answer (rings true, not quite, doesn't fit, or blank) and comments; {REVIEWERS[OWN_WORDS_REVIEWER]} wrote their own words in one answer, which evalkit quarantines when reading them |
 
 Some free-text answers contain **planted personal details** for the redaction step to catch:
 first names (listed under `privacy.names` in `programme.yml`), email addresses at
@@ -336,7 +339,7 @@ def generate_sample(out_dir: str | os.PathLike, seed: int = DEFAULT_SEED) -> lis
     list of pathlib.Path
         The files written: programme.yml, feedback_survey.csv, outcomes.csv,
         session_feedback.xlsx, project_facts.csv, ground_truth_themes.csv, double_coding.csv,
-        pseudonym_salt.txt, README.md.
+        pseudonym_salt.txt, README.md, then member_checks/reviewer_1.xlsx to reviewer_3.xlsx.
 
     Raises
     ------
@@ -389,4 +392,6 @@ def generate_sample(out_dir: str | os.PathLike, seed: int = DEFAULT_SEED) -> lis
     salt = hashlib.sha256(f"evalkit synthetic sample pseudonym salt, seed {seed}".encode()).hexdigest()
     written.append(write_text(out / files["salt"], salt + "\n"))
     written.append(write_text(out / files["readme"], _readme(seed)))
+    answers = [a for r in survey + sessions for col, a in r.answers.items() if a.text and col != "themed_topics"]
+    written.extend(write_member_checks(rng, out, answers, PROGRAMME_NAME))
     return written
