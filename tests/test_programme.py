@@ -564,6 +564,87 @@ def test_ground_truth_and_double_coding_are_loaded(tmp_path):
     assert set(programme.input_files()) >= {"ground_truth", "double_coding"}
 
 
+# --- member_checks: folder of returned member-check workbooks -----------------------------
+
+def _member_checks_key(config):
+    config["member_checks"] = "member_checks"
+
+
+def test_member_checks_folder_lists_returned_workbooks_sorted_and_hashes_them(tmp_path):
+    path = make_programme(tmp_path, edit=_member_checks_key)
+    folder = tmp_path / "member_checks"
+    folder.mkdir()
+    for name in ("reviewer_2.xlsx", "reviewer_10.xlsx", "reviewer_1.xlsx"):
+        Workbook().save(folder / name)
+    (folder / "~$reviewer_1.xlsx").write_bytes(b"Excel lock file")
+    (folder / "notes.txt").write_text("sent 3, got 3 back", encoding="utf-8")
+    (folder / "old.xlsx").mkdir()
+    assert validate_programme(path) == []
+    programme = load_programme(path)
+    root = tmp_path.resolve() / "member_checks"
+    expected = [root / "reviewer_1.xlsx", root / "reviewer_10.xlsx", root / "reviewer_2.xlsx"]
+    assert programme.member_check_files == expected
+    files = programme.input_files()
+    assert [label for label in files if label.startswith("member_check")] == [
+        "member_check:reviewer_1.xlsx", "member_check:reviewer_10.xlsx", "member_check:reviewer_2.xlsx"]
+    assert files["member_check:reviewer_10.xlsx"] == root / "reviewer_10.xlsx"
+
+
+def test_member_checks_absent_or_empty_gives_no_files(tmp_path):
+    programme = load_programme(make_programme(tmp_path))
+    assert programme.member_check_files == []
+    assert not any(label.startswith("member_check") for label in programme.input_files())
+    (tmp_path / "member_checks").mkdir()
+    programme = load_programme(make_programme(tmp_path, edit=_member_checks_key))
+    assert programme.member_check_files == []
+
+
+def test_member_checks_folder_relative_to_the_config(tmp_path):
+    def edit(config):
+        config["member_checks"] = "../returned"
+    (tmp_path / "returned").mkdir()
+    Workbook().save(tmp_path / "returned" / "jo.xlsx")
+    config_dir = tmp_path / "config"
+    config_dir.mkdir()
+    programme = load_programme(make_programme(config_dir, edit=edit))
+    assert [p.name for p in programme.member_check_files] == ["jo.xlsx"]
+    assert programme.member_check_files[0].resolve() == (tmp_path / "returned" / "jo.xlsx").resolve()
+
+
+def test_missing_member_checks_folder_is_a_config_error_saying_how_to_fix_it(tmp_path):
+    path = make_programme(tmp_path, edit=_member_checks_key)
+    with pytest.raises(ConfigError) as caught:
+        load_programme(path)
+    problem = only_problem(path)
+    assert str(caught.value) == str(problem)
+    assert problem.column == "member_checks" and problem.fatal
+    assert problem.message.startswith("member-check folder 'member_checks' not found (looked for ")
+    assert "create the folder and put the returned reviewer workbooks (.xlsx) in it" in problem.message
+    assert "remove the member_checks key" in problem.message
+
+
+def test_member_checks_that_is_a_file_or_not_a_path(tmp_path):
+    path = make_programme(tmp_path, edit=_member_checks_key)
+    (tmp_path / "member_checks").write_text("not a folder", encoding="utf-8")
+    problem = only_problem(path)
+    assert problem.column == "member_checks"
+    assert "'member_checks' is a file, not a folder" in problem.message
+
+    def edit(config):
+        config["member_checks"] = ["reviewer_1.xlsx", "reviewer_2.xlsx"]
+    problem = only_problem(make_programme(tmp_path, edit=edit))
+    assert problem.column == "member_checks"
+    assert problem.message.startswith("member_checks must be a folder path, e.g. member_checks: member_checks")
+
+
+def test_misspelt_member_checks_key_is_caught(tmp_path):
+    def edit(config):
+        config["member_check"] = "member_checks"
+    problem = only_problem(make_programme(tmp_path, edit=edit))
+    assert problem.column == "member_check"
+    assert problem.message.startswith("unknown key 'member_check' (did you mean 'member_checks'?)")
+
+
 def test_large_file_loads_and_types_every_row(tmp_path):
     n = 5000
     ids = np.arange(n)

@@ -24,3 +24,12 @@ def test_sample_loads_every_source_and_counts_add_up():
             expected = {"likert": "Int64", "single_choice": "category", "free_text": "string"}.get(
                 column.type, "Int64" if column.integer else "Float64")
             assert dtype == expected, (source, name)
+
+
+def test_sample_member_check_files_are_listed_and_hashed():
+    programme = load_programme(SAMPLE_CONFIG)
+    folder = SAMPLE_CONFIG.parent.resolve() / "member_checks"
+    assert programme.member_check_files == [folder / f"reviewer_{i}.xlsx" for i in (1, 2, 3)]
+    files = programme.input_files()
+    for i in (1, 2, 3):
+        assert files[f"member_check:reviewer_{i}.xlsx"] == folder / f"reviewer_{i}.xlsx"
