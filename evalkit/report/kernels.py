@@ -6,12 +6,16 @@ import tempfile
 
 from jupyter_client.manager import AsyncKernelManager
 
+KERNEL_LOG_ENV = "EVALKIT_KERNEL_LOG"
+
 
 class IPCKernelManager(AsyncKernelManager):
     """An ``AsyncKernelManager`` using the ``ipc`` transport in a private temporary folder.
 
     Each kernel gets its own socket folder, so any number of kernels can start at once without
-    the port collisions TCP allocation can suffer between processes.
+    the port collisions TCP allocation can suffer between processes. When ``$EVALKIT_KERNEL_LOG``
+    names a file, the kernel's own stdout/stderr (start-up and shutdown chatter) go there instead
+    of the terminal; cell output still reaches the notebook as usual.
     """
 
     def __init__(self, **kwargs):
@@ -19,3 +23,12 @@ class IPCKernelManager(AsyncKernelManager):
         self.transport = "ipc"
         self._socket_dir = tempfile.mkdtemp(prefix="evalkit-kernel-")
         self.ip = os.path.join(self._socket_dir, "k")
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        """Launch the kernel, sending its own logging to the run's kernel log if one is set."""
+        log_path = os.environ.get(KERNEL_LOG_ENV)
+        if log_path:
+            os.makedirs(os.path.dirname(log_path), exist_ok=True)
+            log = open(log_path, "ab")  # noqa: SIM115 - the kernel process owns it for its lifetime
+            kw["stdout"] = kw["stderr"] = log
+        return await super()._async_launch_kernel(kernel_cmd, **kw)

@@ -86,20 +86,26 @@ class BuildResult:
 
 
 def plan_jobs(programme, settings: dict) -> list[Job]:
-    """Return the notebook runs for a programme: one per project, then the programme-level ones."""
+    """Return the notebook runs for a programme.
+
+    The programme report runs last (it is the one readers open first, and it links to the
+    rest); everything else runs in one parallel stage, the slowest (reliability, with its
+    cross-validated classifier) submitted first so two workers finish together.
+    """
     seed = int(settings.get("seed", 0))
-    jobs = [
+    jobs = []
+    if getattr(programme, "double_coding", None) is not None:
+        jobs.append(Job(name="reliability", notebook="reliability_report.ipynb", title="How consistently people coded the answers",
+                        group="Programme", stage=0, parameters={"seed": seed}))
+    jobs += [
         Job(name=f"project-{pid}", notebook="project_report.ipynb", title=f"{row['name']} ({pid})",
             group="Project reports", stage=0, parameters={"project_id": pid, "seed": seed})
         for pid, row in programme.projects.iterrows()
     ]
+    jobs.append(Job(name="easy-read", notebook="easy_read.ipynb", title="Easy read summary of the programme",
+                    group="Programme", stage=0, parameters={"seed": seed}, easy_read=True))
     jobs.append(Job(name="programme", notebook="programme_report.ipynb", title="Programme report: comparing and synthesising the projects",
                     group="Programme", stage=1, parameters={"seed": seed}))
-    jobs.append(Job(name="easy-read", notebook="easy_read.ipynb", title="Easy read summary of the programme",
-                    group="Programme", stage=1, parameters={"seed": seed}, easy_read=True))
-    if getattr(programme, "double_coding", None) is not None:
-        jobs.append(Job(name="reliability", notebook="reliability_report.ipynb", title="How consistently people coded the answers",
-                        group="Programme", stage=1, parameters={"seed": seed}))
     return jobs
 
 
@@ -134,8 +140,9 @@ def _run_job(job: Job, config_rel: str, out_dir: str, footer: str, notebooks_dir
     from papermill.exceptions import PapermillExecutionError
 
     from evalkit.report.data import BUNDLE_ENV
-    from evalkit.report.kernels import IPCKernelManager
+    from evalkit.report.kernels import KERNEL_LOG_ENV, IPCKernelManager
 
+    os.environ[KERNEL_LOG_ENV] = str(Path(out_dir) / ".logs" / f"{job.name}.kernel.log")
     if bundle:
         os.environ[BUNDLE_ENV] = bundle  # the kernel inherits it and skips the shared work
 
@@ -277,15 +284,21 @@ def _run_stages(planned, stale, cache, keys, outcomes, out, footer, config_rel, 
                     _progress(f"FAILED     {err}")
 
 
+def _published_files(root: Path) -> list[Path]:
+    """Every output file a reader gets: hidden files and folders (cache, logs, bundle) excluded."""
+    return sorted(p for p in root.rglob("*")
+                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts))
+
+
 def _write_index_and_manifest(programme, out: Path, outcomes: list[JobOutcome], provenance: dict, footer: str) -> None:
     groups: dict[str, list[Page]] = {}
-    for o in outcomes:
+    for o in sorted(outcomes, key=lambda o: -o.job.stage):  # the programme report heads its group
         if o.status != "failed":
             groups.setdefault(o.job.group, []).append(Page(o.job.html_name, o.job.title))
     order = ["Programme", "Project reports"]
     _write_text(out / "index.html", index_page(programme.name, [(g, groups[g]) for g in order if g in groups],
                                                synthetic=programme.synthetic, footer=footer))
-    files = sorted(p for p in out.rglob("*") if p.is_file() and p.name != "manifest.json" and not p.name.startswith("."))
+    files = [p for p in _published_files(out) if p.name != "manifest.json"]
     data = {
         **provenance,
         "reports": [{"name": o.job.name, "notebook": o.job.notebook, "parameters": o.job.parameters,
@@ -310,8 +323,8 @@ def check_reports(config: str | os.PathLike, previous_dir: str | os.PathLike, *,
     try:
         result = build_reports(config, fresh, jobs=jobs, use_cache=False, notebooks_dir=notebooks_dir)
         diffs = [] if result.ok else [f"re-run failed: {o.error}" for o in result.outcomes if o.error]
-        old = {p.relative_to(previous).as_posix() for p in previous.rglob("*") if p.is_file() and not p.name.startswith(".")}
-        new = {p.relative_to(fresh).as_posix() for p in fresh.rglob("*") if p.is_file() and not p.name.startswith(".")}
+        old = {p.relative_to(previous).as_posix() for p in _published_files(previous)}
+        new = {p.relative_to(fresh).as_posix() for p in _published_files(fresh)}
         for name in sorted(old | new):
             if name not in new:
                 diffs.append(f"{name}: in {previous} but not produced by the re-run")
