@@ -410,3 +410,36 @@ def member_check_summary(report) -> tuple[pd.DataFrame, list[str], int] | None:
     table = summary.drop(columns=["theme_id", "comments"]).rename(columns={"theme": "Theme", "reviewers": "Reviewers"})
     unclear = int((returned["problem"].fillna("") != "").sum())
     return table, comments, unclear
+
+
+def reliability_figure(table: pd.DataFrame, report) -> FigureWithAlt:
+    """Dot plot of Krippendorff's alpha per theme with 95% CIs, and the 0.667 / 0.8 guide lines."""
+    from evalkit.figures import OKABE_ITO, new_figure
+
+    names = theme_names(report)
+    rows = table[table["theme_id"] != "(all themes)"].sort_values("alpha", kind="stable")
+    overall = table[table["theme_id"] == "(all themes)"]
+    labels = [names.get(t, t) for t in rows["theme_id"]]
+    fig, ax = new_figure(8, 0.45 * len(rows) + 1.6)
+    y = range(len(rows))
+    ax.errorbar(rows["alpha"], list(y), xerr=[rows["alpha"] - rows["alpha_low"], rows["alpha_high"] - rows["alpha"]],
+                fmt="o", color=OKABE_ITO[4], ecolor=OKABE_ITO[4], capsize=3, label="alpha with 95% CI")
+    for x, style, text in ((0.667, ":", "0.667: tentative"), (0.8, "--", "0.8: reliable")):
+        ax.axvline(x, color="#444444", linestyle=style, linewidth=1)
+        ax.text(x, len(rows) - 0.4, text, rotation=90, va="top", ha="right", fontsize=10)
+    ax.set_yticks(list(y), labels)
+    ax.set_xlim(min(0.0, float(rows["alpha_low"].min()) - 0.05), 1.0)
+    ax.set_xlabel("Krippendorff's alpha (1 = full agreement, 0 = chance)")
+    ax.legend(loc="lower right", frameon=False)
+    fig.tight_layout()
+    low = rows.iloc[0]
+    high = rows.iloc[-1]
+    reliable = int((rows["alpha"] >= 0.8).sum())
+    overall_text = ""
+    if not overall.empty:
+        o = overall.iloc[0]
+        overall_text = f" Across all themes alpha is {o['alpha']:.2f} (95% CI {o['alpha_low']:.2f} to {o['alpha_high']:.2f})."
+    alt = (f"Dot plot of agreement between coders for {len(rows)} themes. Alpha ranges from {low['alpha']:.2f} "
+           f"({names.get(low['theme_id'], low['theme_id'])}) to {high['alpha']:.2f} ({names.get(high['theme_id'], high['theme_id'])}); "
+           f"{reliable} of {len(rows)} themes reach 0.8, the usual mark of reliable coding.{overall_text}")
+    return FigureWithAlt(fig, alt, "Agreement between coders per theme (Krippendorff's alpha)")
