@@ -97,3 +97,20 @@ def test_project_summary_respects_suppression(report):
     lines = sections.project_summary(report, "P08")
     assert not any("%" in line for line in lines), lines
     assert any(line.startswith("Too few") for line in lines), lines
+
+
+def test_quarantine_written_for_reports_is_redacted_and_formula_safe(sample_copy, tmp_path):
+    from evalkit.programme import load_programme
+    from evalkit.report.data import write_quarantine
+
+    survey = sample_copy / "feedback_survey.csv"
+    df = pd.read_csv(survey, dtype=str, keep_default_na=False)
+    df.loc[0, "sharing_power"] = "9"
+    df.loc[0, "worked_well"] = "=HYPERLINK(jo.planted@example.com) ring 07700 900461"
+    df.to_csv(survey, index=False, lineterminator="\n")
+    programme = load_programme(sample_copy / "programme.yml")
+    assert len(programme.quarantine) == 1
+    text = write_quarantine(programme, tmp_path).read_text(encoding="utf-8")
+    assert "jo.planted@example.com" not in text and "07700 900461" not in text
+    assert "[email]" in text and "[phone]" in text
+    assert ",=" not in text and ',"=' not in text

@@ -137,7 +137,7 @@ class Programme:
         """
         return dict(self.files_read)
 
-    def write_quarantine(self, out_dir) -> Path:
+    def write_quarantine(self, out_dir, redact=None) -> Path:
         """Write the quarantine to ``out_dir/quarantine.csv`` (UTF-8, same bytes every run).
 
         Cells that a spreadsheet would run as formulas are neutralised.
@@ -146,6 +146,9 @@ class Programme:
         ----------
         out_dir : path-like
             Folder to write into; created if needed.
+        redact : callable, optional
+            Applied to the ``problem`` and ``record`` text first; reports pass
+            :func:`evalkit.privacy.redact.redact` so no personal detail leaves in a quarantined row.
 
         Returns
         -------
@@ -156,6 +159,9 @@ class Programme:
         out_dir.mkdir(parents=True, exist_ok=True)
         path = out_dir / "quarantine.csv"
         safe = self.quarantine.copy()
+        if redact is not None:
+            for column in ("problem", "record"):
+                safe[column] = safe[column].map(lambda v: redact(v) if isinstance(v, str) else v)
         for column in ("column", "problem", "record", "file", "source"):
             safe[column] = safe[column].map(neutralise_formula)
         safe.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")

@@ -61,19 +61,12 @@ def _pseudonymiser(programme):
     return lambda s: pseudonymise(s, salt)
 
 
-def write_quarantine(programme, path: Path) -> Path:
-    """Write the quarantined rows for the researcher, with personal details redacted."""
+def write_quarantine(programme, out_dir: Path) -> Path:
+    """Write the quarantined rows for the researcher, personal details redacted, formulas neutralised."""
     from evalkit.privacy.redact import redact
 
     names = tuple(programme.privacy.get("names") or ())
-    q = programme.quarantine.copy()
-    if "record" in q.columns:
-        q["record"] = [redact(r, names=names) if isinstance(r, str) else r for r in q["record"]]
-    if "problem" in q.columns:
-        q["problem"] = [redact(p, names=names) if isinstance(p, str) else p for p in q["problem"]]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    q.to_csv(path, index=False, lineterminator="\n")
-    return path
+    return programme.write_quarantine(out_dir, redact=lambda text: redact(text, names=names))
 
 
 @dataclass(eq=False)

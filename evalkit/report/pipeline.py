@@ -230,7 +230,7 @@ def build_reports(config: str | os.PathLike, out_dir: str | os.PathLike, *, jobs
     provenance = provenance_for(programme)
     footer = _footer(provenance)
     config_rel = os.path.relpath(config.resolve(), out.resolve())
-    write_quarantine(programme, out / "quarantine.csv")
+    write_quarantine(programme, out)
 
     planned = plan_jobs(programme, programme.report_settings)
     cache = _load_cache(out) if use_cache else {}
