@@ -100,3 +100,21 @@ def test_committed_notebooks_are_clean_and_parameterised():
         code = [c for c in nb.cells if c.cell_type == "code"]
         assert any("parameters" in c.metadata.get("tags", []) for c in code), path.name
         assert all(not c.outputs and c.execution_count is None for c in code), path.name
+
+
+def test_relative_output_folder_keeps_everything_inside_it(tmp_path, monkeypatch, sample_reports):
+    """papermill runs kernels inside the output folder, so relative paths must not nest there."""
+    import os
+
+    out = tmp_path / "outputs" / "sample"
+    shutil.copytree(sample_reports, out)
+    (out / "index.html").unlink()
+    cache = json.loads((out / CACHE_FILE).read_text())
+    cache.pop("easy-read")  # force one notebook to run again
+    (out / CACHE_FILE).write_text(json.dumps(cache))
+    monkeypatch.chdir(tmp_path)
+    config = os.path.relpath(SAMPLE_DIR / "programme.yml", tmp_path)
+    assert cli.main(["report", "--config", config, "--out", "outputs/sample"]) == 0
+    assert not (out / "outputs").exists()
+    assert (out / ".logs" / "easy-read.kernel.log").exists()
+    assert (out / "index.html").exists()

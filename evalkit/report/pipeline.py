@@ -142,12 +142,12 @@ def _run_job(job: Job, config_rel: str, out_dir: str, footer: str, notebooks_dir
     from evalkit.report.data import BUNDLE_ENV
     from evalkit.report.kernels import KERNEL_LOG_ENV, IPCKernelManager
 
-    os.environ[KERNEL_LOG_ENV] = str(Path(out_dir) / ".logs" / f"{job.name}.kernel.log")
+    out = Path(out_dir).resolve()  # papermill changes into the output folder while it runs
+    os.environ[KERNEL_LOG_ENV] = str(out / ".logs" / f"{job.name}.kernel.log")
     if bundle:
         os.environ[BUNDLE_ENV] = bundle  # the kernel inherits it and skips the shared work
 
     start = time.perf_counter()
-    out = Path(out_dir)
     ipynb_path = out / job.ipynb_name
     params = {"config": config_rel, **job.parameters}
     error = None
@@ -238,7 +238,7 @@ def build_reports(config: str | os.PathLike, out_dir: str | os.PathLike, *, jobs
     outcomes: dict[str, JobOutcome] = {}
     workers = max(1, jobs or os.cpu_count() or 1)
     ctx = multiprocessing.get_context("spawn")
-    bundle = out / ".report-bundle.pkl"
+    bundle = out.resolve() / ".report-bundle.pkl"  # kernels run inside the output folder: use an absolute path
     stale = {j.name for j in planned if not (cache.get(j.name) == keys[j.name] and (out / j.html_name).exists()
                                              and (out / j.ipynb_name).exists())}
     if stale:
