@@ -79,14 +79,17 @@ def outcome_effects(report, pair: narrative.OutcomePair) -> pd.DataFrame:
     """Standardised mean change (SMCR, Hedges-corrected) per project for one before/after measure."""
     from evalkit.effect_sizes import paired_effects
 
-    table = report.tables[pair.source]
-    project_col = report.sources[pair.source].project_column
-    return paired_effects(table, pair.before, pair.after, project_col, source=report.sources[pair.source].path.name)
+    def compute():
+        spec = report.sources[pair.source]
+        return paired_effects(report.tables[pair.source], pair.before, pair.after, spec.project_column,
+                              source=spec.path.name)
+
+    return _cached(report, ("effects", pair), compute)
 
 
 def project_effect(report, pair: narrative.OutcomePair, project_id: str) -> pd.Series | None:
     """One project's row of :func:`outcome_effects`, or None if it has too few pairs."""
-    effects = _cached(report, ("effects", pair), lambda: outcome_effects(report, pair))
+    effects = outcome_effects(report, pair)
     rows = effects[effects["project"] == project_id]
     return None if rows.empty else rows.iloc[0]
 
