@@ -8,7 +8,9 @@ Design (defaults chosen on the pxtextmining NHS patient-feedback benchmarks, see
 ``evalkit.bench.classifier_quality``):
 
 * features: the union of word 1-2-gram and ``char_wb`` 2-5-gram TF-IDF with sublinear term
-  frequency, fitted on the training texts only;
+  frequency, fitted on the training texts only, and (by default) the answer's sentence
+  embedding from all-MiniLM-L6-v2 (:mod:`evalkit.coding.embeddings`, bundled offline), which
+  lets answers that mean the same thing in different words share evidence;
 * model: one linear support-vector machine per class or theme (``LinearSVC``; balanced class
   weights for single-label), fast enough to refit often in a notebook;
 * probabilities: Platt-scaled on out-of-fold scores from ``cv`` internal folds of the training
@@ -50,6 +52,7 @@ from evalkit.coding._classifier_input import (
     check_texts,
 )
 from evalkit.coding._classifier_multilabel import fit_one_vs_rest
+from evalkit.coding.embeddings import SentenceEmbedder
 
 __all__ = ["ThemeClassifier", "ClassifierInputError", "ClassifierParameterError"]
 
@@ -84,6 +87,11 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         lower on the benchmark and was twice as slow).
     word_ngram_range : tuple of int, default=(1, 2)
         Word n-gram lengths for the word TF-IDF features.
+    embedding : {"minilm"} or None, default="minilm"
+        ``"minilm"`` adds each answer's sentence embedding (all-MiniLM-L6-v2, run on the CPU
+        from the installed package) to the TF-IDF features. It raised macro-F1 by 0.02-0.05
+        on the NHS benchmarks but costs about 4 ms per distinct answer; None uses TF-IDF only
+        (about ten times faster to fit).
     char_ngram_range : tuple of int, default=(2, 5)
         Character n-gram lengths (within word boundaries) for the character TF-IDF features;
         these cope with typos and inflections.
@@ -109,7 +117,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     thresholds_ : ndarray of shape (n_themes,)
         Multi-label only: the probability above which each theme is predicted.
     vectorizer_ : sklearn.pipeline.FeatureUnion
-        The fitted word + character TF-IDF features.
+        The fitted word + character TF-IDF features (and the sentence embedder).
     n_cv_folds_ : int
         Number of internal folds actually used (fewer than ``cv`` when a label or the data
         is too small).
@@ -135,6 +143,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     _parameter_constraints: dict = {
         "C": [Interval(Real, 0, None, closed="neither")],
         "class_weight": [StrOptions({"balanced"}), None],
+        "embedding": [StrOptions({"minilm"}), None],
         "word_ngram_range": [tuple],
         "char_ngram_range": [tuple],
         "min_df": [Interval(Integral, 1, None, closed="left")],
@@ -143,11 +152,12 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         "random_state": ["random_state"],
     }
 
-    def __init__(self, *, C=0.3, class_weight="balanced", word_ngram_range=(1, 2),
-                 char_ngram_range=(2, 5), min_df=2, cv=3, review_threshold=0.6,
-                 random_state=0):
+    def __init__(self, *, C=0.3, class_weight="balanced", embedding="minilm",
+                 word_ngram_range=(1, 2), char_ngram_range=(2, 5), min_df=2, cv=3,
+                 review_threshold=0.6, random_state=0):
         self.C = C
         self.class_weight = class_weight
+        self.embedding = embedding
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
         self.min_df = min_df
@@ -177,15 +187,18 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
                 raise ClassifierParameterError(message)
 
     def _make_vectorizer(self, n_texts: int) -> FeatureUnion:
-        """Word + character TF-IDF; ``min_df`` relaxed to 1 for tiny training sets."""
+        """Word + character TF-IDF (+ embeddings); ``min_df`` relaxed to 1 for tiny training sets."""
         min_df = self.min_df if n_texts >= 10 * self.min_df else 1
         common = dict(sublinear_tf=True, min_df=min_df)
-        return FeatureUnion([
+        parts = [
             ("word", TfidfVectorizer(ngram_range=self.word_ngram_range,
                                      token_pattern=r"(?u)\b\w+\b", **common)),
             ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=self.char_ngram_range,
                                      **common)),
-        ])
+        ]
+        if self.embedding == "minilm":
+            parts.append(("sentence", SentenceEmbedder()))
+        return FeatureUnion(parts)
 
     def _linear_model(self, seed: int, class_weight) -> LinearSVC:
         """The unfitted linear SVM used for every class or theme."""

