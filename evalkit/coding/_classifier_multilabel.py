@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from joblib import Parallel, delayed
 from scipy import sparse
 from sklearn.base import clone
 from sklearn.model_selection import KFold
@@ -99,8 +100,23 @@ def _fit_theme(model, X, y) -> tuple[np.ndarray, float]:
     return np.ravel(fitted.coef_), float(np.ravel(fitted.intercept_)[0])
 
 
+def _theme_fit(model, X, y: np.ndarray, folds, min_positives: int):
+    """One theme: weights on all rows, Platt parameters and threshold from out-of-fold scores."""
+    w_all, b_all = _fit_theme(model, X, y)
+    oof = np.empty(y.size)
+    for train, test, X_train, X_test in folds:
+        y_train = y[train]
+        if y_train.min() == y_train.max():
+            oof[test] = 1.0 if y_train[0] == 1 else -1.0
+            continue
+        w, b = _fit_theme(model, X_train, y_train)
+        oof[test] = X_test @ w + b
+    platt = platt_fit(oof, y)
+    return w_all, b_all, platt, best_threshold(_sigmoid(oof, *platt), y, min_positives)
+
+
 def fit_one_vs_rest(X, Y: np.ndarray, model, *, cv: int, min_positives: int,
-                    random_state) -> OneVsRestFit:
+                    random_state, n_jobs=None) -> OneVsRestFit:
     """Fit per-theme models, calibrate them on out-of-fold scores and tune thresholds.
 
     Parameters
@@ -117,6 +133,10 @@ def fit_one_vs_rest(X, Y: np.ndarray, model, *, cv: int, min_positives: int,
         Themes with fewer positive examples keep the 0.5 threshold.
     random_state : int, RandomState or None
         Seeds the fold split (and the model, if it is stochastic).
+    n_jobs : int or None, default=None
+        Themes fitted at once, in worker processes (not threads: liblinear shuffles with the C
+        library's global random state, so threads would make fits irreproducible); -1 uses
+        every core. The result does not depend on it.
 
     Returns
     -------
@@ -134,18 +154,10 @@ def fit_one_vs_rest(X, Y: np.ndarray, model, *, cv: int, min_positives: int,
     intercept[positives == 0] = -1.0
     splits = KFold(n_splits=min(cv, n), shuffle=True, random_state=random_state).split(X)
     folds = [(train, test, X[train], X[test]) for train, test in splits]
-    for j in np.flatnonzero(trained):
-        y = Y[:, j]
-        coef[:, j], intercept[j] = _fit_theme(model, X, y)
-        oof = np.empty(n)
-        for train, test, X_train, X_test in folds:
-            y_train = y[train]
-            if y_train.min() == y_train.max():
-                oof[test] = 1.0 if y_train[0] == 1 else -1.0
-                continue
-            w, b = _fit_theme(model, X_train, y_train)
-            oof[test] = X_test @ w + b
-        platt[j] = platt_fit(oof, y)
-        thresholds[j] = best_threshold(_sigmoid(oof, *platt[j]), y, min_positives)
+    columns = np.flatnonzero(trained)
+    fits = Parallel(n_jobs=n_jobs)(
+        delayed(_theme_fit)(model, X, Y[:, j], folds, min_positives) for j in columns)
+    for j, (w, b, ab, threshold) in zip(columns, fits):
+        coef[:, j], intercept[j], platt[j], thresholds[j] = w, b, ab, threshold
     return OneVsRestFit(coef=coef, intercept=intercept, platt=platt, thresholds=thresholds,
                         trained=trained)

@@ -100,6 +100,9 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     cv : int, default=3
         Internal folds of the training data used to calibrate probabilities and pick the
         multi-label thresholds. Reduced automatically when there are too few examples.
+    n_jobs : int or None, default=-1
+        CPU cores used for fitting (-1: all; None or 1: one). Themes, or calibration folds,
+        are fitted in parallel worker processes; the fitted model does not depend on it.
     review_threshold : float, default=0.6
         ``flag_for_review`` flags answers whose ``confidence`` is below this.
     random_state : int, RandomState instance or None, default=0
@@ -148,13 +151,14 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         "char_ngram_range": [tuple],
         "min_df": [Interval(Integral, 1, None, closed="left")],
         "cv": [Interval(Integral, 2, None, closed="left")],
+        "n_jobs": [Integral, None],
         "review_threshold": [Interval(Real, 0, 1, closed="both")],
         "random_state": ["random_state"],
     }
 
     def __init__(self, *, C=0.3, class_weight="balanced", embedding="minilm",
                  word_ngram_range=(1, 2), char_ngram_range=(2, 5), min_df=2, cv=3,
-                 review_threshold=0.6, random_state=0):
+                 n_jobs=-1, review_threshold=0.6, random_state=0):
         self.C = C
         self.class_weight = class_weight
         self.embedding = embedding
@@ -162,6 +166,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self.char_ngram_range = char_ngram_range
         self.min_df = min_df
         self.cv = cv
+        self.n_jobs = n_jobs
         self.review_threshold = review_threshold
         self.random_state = random_state
 
@@ -271,7 +276,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         model = self._linear_model(seed, self.class_weight)
         if self.calibrated_:
             folds = StratifiedKFold(n_splits=self.n_cv_folds_, shuffle=True, random_state=seed)
-            model = CalibratedClassifierCV(model, method="sigmoid", cv=folds, ensemble=False)
+            model = CalibratedClassifierCV(model, method="sigmoid", cv=folds, ensemble=False,
+                                           n_jobs=self.n_jobs)
         else:
             rare = ", ".join(repr(c) for c in self.classes_[counts < 2])
             warnings.warn(
@@ -289,7 +295,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self.n_cv_folds_ = min(self.cv, X.shape[0])
         self.model_ = fit_one_vs_rest(X, Y, self._linear_model(seed, None), cv=self.n_cv_folds_,
                                       min_positives=_MIN_POSITIVES_FOR_THRESHOLD,
-                                      random_state=seed)
+                                      random_state=seed, n_jobs=self.n_jobs)
         self.thresholds_ = self.model_.thresholds.copy()
 
     def _features(self, texts):
