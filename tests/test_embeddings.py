@@ -90,6 +90,8 @@ def test_cache_drops_the_least_recently_used(fresh_cache):
     assert [text for _, text in fresh_cache] == ["one", "three"]
     SentenceEmbedder(cache_size=0).fit().transform(["four"])
     assert len(fresh_cache) == 2
+    embeddings.clear_cache()
+    assert not fresh_cache
 
 
 def test_an_answer_embeds_the_same_alone_or_in_a_batch(fresh_cache):
@@ -153,6 +155,17 @@ def _paraphrase_accuracy(embedding) -> float:
 def test_embeddings_let_the_classifier_recognise_paraphrases_tfidf_cannot():
     assert _paraphrase_accuracy("minilm") == 1.0
     assert _paraphrase_accuracy(None) < 1.0
+
+
+def test_parallel_fit_gives_the_same_model_as_a_sequential_one():
+    texts = [t for label in TRAIN for t in TRAIN[label]] * 3
+    Y = np.array([[label == "food", label == "transport", i % 2]
+                  for i, label in enumerate(label for label in TRAIN for _ in TRAIN[label])] * 3)
+    one = ThemeClassifier(min_df=1, n_jobs=1).fit(texts, Y)
+    two = ThemeClassifier(min_df=1, n_jobs=2).fit(texts, Y)
+    assert one.predict_proba(texts).tobytes() == two.predict_proba(texts).tobytes()
+    single = [ThemeClassifier(min_df=1, n_jobs=jobs).fit(texts, Y[:, 0]) for jobs in (1, 2)]
+    assert single[0].predict_proba(texts).tobytes() == single[1].predict_proba(texts).tobytes()
 
 
 def test_saved_classifier_holds_no_model_weights_and_predicts_the_same(tmp_path):

@@ -100,9 +100,11 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     cv : int, default=3
         Internal folds of the training data used to calibrate probabilities and pick the
         multi-label thresholds. Reduced automatically when there are too few examples.
-    n_jobs : int or None, default=-1
+    n_jobs : int or None, default=None
         CPU cores used for fitting (-1: all; None or 1: one). Themes, or calibration folds,
         are fitted in parallel worker processes; the fitted model does not depend on it.
+        Worth it only for thousands of answers: starting workers and sending them the
+        features cost seconds, so small fits are slower in parallel.
     review_threshold : float, default=0.6
         ``flag_for_review`` flags answers whose ``confidence`` is below this.
     random_state : int, RandomState instance or None, default=0
@@ -158,7 +160,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, *, C=0.3, class_weight="balanced", embedding="minilm",
                  word_ngram_range=(1, 2), char_ngram_range=(2, 5), min_df=2, cv=3,
-                 n_jobs=-1, review_threshold=0.6, random_state=0):
+                 n_jobs=None, review_threshold=0.6, random_state=0):
         self.C = C
         self.class_weight = class_weight
         self.embedding = embedding

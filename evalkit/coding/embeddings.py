@@ -29,7 +29,7 @@ from sklearn.utils._param_validation import Interval
 from evalkit.errors import EvalkitError
 
 __all__ = ["SentenceEmbedder", "EmbeddingModelError", "MODEL_NAME", "MODEL_REVISION",
-           "WEIGHTS_SHA256", "DIMENSION", "model_info"]
+           "WEIGHTS_SHA256", "DIMENSION", "clear_cache", "model_info"]
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MODEL_REVISION = "1110a243fdf4706b3f48f1d95db1a4f5529b4d41"
@@ -105,6 +105,11 @@ def model_info() -> dict[str, str | int]:
     """
     return {"name": MODEL_NAME, "revision": MODEL_REVISION, "weights_sha256": WEIGHTS_SHA256,
             "dimension": DIMENSION}
+
+
+def clear_cache() -> None:
+    """Forget every embedding kept in this process (the next call runs the model again)."""
+    _cache.clear()
 
 
 def _as_text_list(texts) -> list[str]:
