@@ -25,30 +25,25 @@ def fresh_cache(monkeypatch):
 
 
 def _reference_embeddings(texts: list[str]) -> np.ndarray:
-    """The model card's "Usage (HuggingFace Transformers)" recipe: mean pooling, then L2 norm.
+    """The model card's reference usage: ``SentenceTransformer(model).encode(texts)``.
 
     Reference: https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2 (model card,
-    revision 1110a243), which gives this code as equivalent to sentence-transformers.
+    revision 1110a243), run with sentence-transformers, the library the model was built for,
+    at the same 128-word-piece limit.
     """
-    import torch
-    from transformers import AutoModel, AutoTokenizer
+    from sentence_transformers import SentenceTransformer
 
-    directory = str(embeddings._model_dir())
-    tokenizer = AutoTokenizer.from_pretrained(directory)
-    model = AutoModel.from_pretrained(directory).eval()
-    batch = tokenizer(texts, padding=True, truncation=True, max_length=128, return_tensors="pt")
-    with torch.inference_mode():
-        tokens = model(**batch)[0]
-    mask = batch["attention_mask"].unsqueeze(-1).float()
-    pooled = (tokens * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-    return torch.nn.functional.normalize(pooled, p=2, dim=1).numpy()
+    model = SentenceTransformer(str(embeddings._model_dir()), device="cpu")
+    model.max_seq_length = 128
+    return model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
 
 
-def test_embeddings_match_the_model_cards_reference_recipe(fresh_cache):
+def test_embeddings_match_sentence_transformers(fresh_cache):
     texts = ["The staff were kind and listened to me.", "Parking at the hospital is a nightmare!",
-             "Nothing could be improved", "Ça va très bien, merci — 10/10 🙂"]
+             "Nothing could be improved", "Ça va très bien, merci — 10/10 🙂",
+             "a long answer " * 80]
     ours = SentenceEmbedder().fit_transform(texts)
-    assert ours.shape == (4, DIMENSION) and ours.dtype == np.float32
+    assert ours.shape == (5, DIMENSION) and ours.dtype == np.float32
     np.testing.assert_allclose(ours, _reference_embeddings(texts), atol=2e-5)
     np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
 

