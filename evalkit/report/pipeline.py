@@ -36,9 +36,9 @@ class Job:
     notebook: str
     title: str
     group: str
-    stage: int
     parameters: dict = field(hash=False)
     easy_read: bool = False
+    leads_group: bool = False
 
     @property
     def html_name(self) -> str:
@@ -88,25 +88,37 @@ class BuildResult:
 def plan_jobs(programme, settings: dict) -> list[Job]:
     """Return the notebook runs for a programme.
 
-    The programme report runs last (it is the one readers open first, and it links to the
-    rest); everything else runs in one parallel stage, the slowest (reliability, with its
-    cross-validated classifier) submitted first so two workers finish together.
+    The programme report leads its group on the index page (readers open it first and it
+    links to the rest). No report reads another's output, so all of them run in one parallel
+    pool; see :func:`_longest_first` for the order they start in.
     """
     seed = int(settings.get("seed", 0))
     jobs = []
     if getattr(programme, "double_coding", None) is not None:
         jobs.append(Job(name="reliability", notebook="reliability_report.ipynb", title="How consistently people coded the answers",
-                        group="Programme", stage=0, parameters={"seed": seed}))
+                        group="Programme", parameters={"seed": seed}))
     jobs += [
         Job(name=f"project-{pid}", notebook="project_report.ipynb", title=f"{row['name']} ({pid})",
-            group="Project reports", stage=0, parameters={"project_id": pid, "seed": seed})
+            group="Project reports", parameters={"project_id": pid, "seed": seed})
         for pid, row in programme.projects.iterrows()
     ]
     jobs.append(Job(name="easy-read", notebook="easy_read.ipynb", title="Easy read summary of the programme",
-                    group="Programme", stage=0, parameters={"seed": seed}, easy_read=True))
+                    group="Programme", parameters={"seed": seed}, easy_read=True))
     jobs.append(Job(name="programme", notebook="programme_report.ipynb", title="Programme report: comparing and synthesising the projects",
-                    group="Programme", stage=1, parameters={"seed": seed}))
+                    group="Programme", parameters={"seed": seed}, leads_group=True))
     return jobs
+
+
+_SLOWEST = ("reliability", "programme")
+
+
+def _longest_first(jobs: list[Job]) -> list[Job]:
+    """Jobs in the order to start them: the two slowest first, so the workers finish together.
+
+    Reliability trains a cross-validated classifier (with the sentence-embedding model) and the
+    programme report runs the synthesis; the rest keep their planned order.
+    """
+    return sorted(jobs, key=lambda j: _SLOWEST.index(j.name) if j.name in _SLOWEST else len(_SLOWEST))
 
 
 def _scrub(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -134,8 +146,13 @@ def _footer(provenance: dict) -> str:
 
 
 def _run_job(job: Job, config_rel: str, out_dir: str, footer: str, notebooks_dir: str,
-             bundle: str | None = None) -> tuple[str, float, dict | None]:
-    """Execute one notebook with papermill and render its page (runs in a worker process)."""
+             bundle: str | None = None, threads: int | None = None) -> tuple[str, float, dict | None]:
+    """Execute one notebook with papermill and render its page (runs in a worker process).
+
+    ``threads`` caps the kernel's OpenMP/BLAS threads (unless OMP_NUM_THREADS is already set):
+    kernels running side by side with two threads each made PyTorch's spinning threads fight
+    over the cores, and the reliability report took 26 s instead of 18 s.
+    """
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -146,6 +163,8 @@ def _run_job(job: Job, config_rel: str, out_dir: str, footer: str, notebooks_dir
     os.environ[KERNEL_LOG_ENV] = str(out / ".logs" / f"{job.name}.kernel.log")
     if bundle:
         os.environ[BUNDLE_ENV] = bundle  # the kernel inherits it and skips the shared work
+    if threads:
+        os.environ.setdefault("OMP_NUM_THREADS", str(threads))
 
     start = time.perf_counter()
     ipynb_path = out / job.ipynb_name
@@ -245,7 +264,7 @@ def build_reports(config: str | os.PathLike, out_dir: str | os.PathLike, *, jobs
         _progress("preparing  shared data (coding, sentiment, profiles, synthesis)")
         prepare_bundle(config, int(programme.report_settings.get("seed", 0)), bundle, programme=programme)
     try:
-        _run_stages(planned, stale, cache, keys, outcomes, out, footer, config_rel, notebooks,
+        _run_jobs(planned, stale, cache, keys, outcomes, out, footer, config_rel, notebooks,
                     bundle if stale else None, workers, ctx)
     finally:
         bundle.unlink(missing_ok=True)
@@ -255,33 +274,32 @@ def build_reports(config: str | os.PathLike, out_dir: str | os.PathLike, *, jobs
     return BuildResult(out, ordered)
 
 
-def _run_stages(planned, stale, cache, keys, outcomes, out, footer, config_rel, notebooks, bundle, workers, ctx) -> None:
-    """Run each stage's stale notebooks in parallel, recording outcomes and cache keys."""
+def _run_jobs(planned, stale, cache, keys, outcomes, out, footer, config_rel, notebooks, bundle, workers, ctx) -> None:
+    """Run the stale notebooks in parallel, slowest first, recording outcomes and cache keys."""
+    threads = max(1, (os.cpu_count() or 1) // workers)
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        for stage in sorted({j.stage for j in planned}):
-            stage_jobs = [j for j in planned if j.stage == stage]
-            futures = {}
-            for job in stage_jobs:
-                if job.name not in stale:
-                    outcomes[job.name] = JobOutcome(job, "cached")
-                    _progress(f"unchanged  {job.name}")
-                    continue
-                _progress(f"running    {job.name} ({job.notebook})")
-                futures[pool.submit(_run_job, job, config_rel, str(out), footer, str(notebooks),
-                                    str(bundle) if bundle else None)] = job
-            for future in as_completed(futures):
-                job = futures[future]
-                _, seconds, error = future.result()
-                if error is None:
-                    outcomes[job.name] = JobOutcome(job, "ran", seconds)
-                    cache[job.name] = keys[job.name]
-                    _progress(f"done       {job.name} in {seconds:.1f}s")
-                else:
-                    err = ReportError(job.notebook + f" ({job.name})", error["cell_index"], error["ename"], error["evalue"])
-                    outcomes[job.name] = JobOutcome(job, "failed", seconds, err)
-                    cache.pop(job.name, None)
-                    (out / job.html_name).unlink(missing_ok=True)
-                    _progress(f"FAILED     {err}")
+        futures = {}
+        for job in _longest_first(planned):
+            if job.name not in stale:
+                outcomes[job.name] = JobOutcome(job, "cached")
+                _progress(f"unchanged  {job.name}")
+                continue
+            _progress(f"running    {job.name} ({job.notebook})")
+            futures[pool.submit(_run_job, job, config_rel, str(out), footer, str(notebooks),
+                                str(bundle) if bundle else None, threads)] = job
+        for future in as_completed(futures):
+            job = futures[future]
+            _, seconds, error = future.result()
+            if error is None:
+                outcomes[job.name] = JobOutcome(job, "ran", seconds)
+                cache[job.name] = keys[job.name]
+                _progress(f"done       {job.name} in {seconds:.1f}s")
+            else:
+                err = ReportError(job.notebook + f" ({job.name})", error["cell_index"], error["ename"], error["evalue"])
+                outcomes[job.name] = JobOutcome(job, "failed", seconds, err)
+                cache.pop(job.name, None)
+                (out / job.html_name).unlink(missing_ok=True)
+                _progress(f"FAILED     {err}")
 
 
 def _published_files(root: Path) -> list[Path]:
@@ -292,7 +310,7 @@ def _published_files(root: Path) -> list[Path]:
 
 def _write_index_and_manifest(programme, out: Path, outcomes: list[JobOutcome], provenance: dict, footer: str) -> None:
     groups: dict[str, list[Page]] = {}
-    for o in sorted(outcomes, key=lambda o: -o.job.stage):  # the programme report heads its group
+    for o in sorted(outcomes, key=lambda o: not o.job.leads_group):
         if o.status != "failed":
             groups.setdefault(o.job.group, []).append(Page(o.job.html_name, o.job.title))
     order = ["Programme", "Project reports"]
