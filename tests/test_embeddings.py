@@ -117,6 +117,13 @@ def test_missing_model_package_says_how_to_fix(monkeypatch):
         embeddings._load_model.cache_clear()
 
 
+def test_a_single_string_is_rejected_with_a_fix(fresh_cache):
+    from evalkit.coding.classifier import ClassifierInputError
+
+    with pytest.raises(ClassifierInputError, match=r"pass a list of answers"):
+        SentenceEmbedder().fit().transform("just one answer")
+
+
 def test_invalid_parameters_are_rejected():
     with pytest.raises(ValueError, match="max_length"):
         SentenceEmbedder(max_length=2).fit()

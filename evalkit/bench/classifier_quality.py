@@ -63,7 +63,8 @@ The embedding costs about 4 ms per distinct answer on 2 cores, which dominates f
 
 Status at the last full run: see ``make bench`` and the README (phase 1 accuracy 0.750 and
 macro-F1 0.638: the accuracy target is met, macro-F1 is not; v6 macro-F1 0.553 ± 0.020, target
-met; fit on 7,000 answers 31-43 s, over the 30 s target because of the embedding).
+met; fit on 6,902 single-label answers 25.5 s, on 7,000 multi-label answers 37.3 s, over the
+30 s target because of the embedding).
 """
 from __future__ import annotations
 

@@ -27,6 +27,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval
 
+from evalkit.coding._classifier_input import check_texts
 from evalkit.errors import EvalkitError
 
 __all__ = ["SentenceEmbedder", "EmbeddingModelError", "MODEL_NAME", "MODEL_REVISION",
@@ -120,17 +121,6 @@ def clear_cache() -> None:
     _cache.clear()
 
 
-def _as_text_list(texts) -> list[str]:
-    """Texts as plain strings; ``None``/``NaN`` become empty."""
-    out = []
-    for text in texts:
-        if text is None or (isinstance(text, float) and text != text):
-            out.append("")
-        else:
-            out.append(str(text))
-    return out
-
-
 class SentenceEmbedder(TransformerMixin, BaseEstimator):
     """Turn answers into 384-number sentence embeddings (all-MiniLM-L6-v2, offline).
 
@@ -197,14 +187,19 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : sequence of str
+        X : sequence of str or pandas.Series
             The answers (``None``/``NaN`` count as empty).
 
         Returns
         -------
         ndarray of float32, shape (n_texts, 384)
+
+        Raises
+        ------
+        evalkit.coding.classifier.ClassifierInputError
+            If ``X`` is a single string, two-dimensional, or holds non-text values.
         """
-        texts = _as_text_list(X)
+        texts, _ = check_texts(X)
         out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
         wanted = {t for t in texts if t.strip()}
         missing = sorted(t for t in wanted if (self.max_length, t) not in _cache)
