@@ -33,6 +33,8 @@ def test_manifest_records_provenance(sample_reports):
     assert all(len(h) == 64 for h in manifest["inputs"].values())
     assert manifest["versions"]["pandas"] and manifest["versions"]["papermill"]
     assert manifest["codebook"] and manifest["commit"]
+    assert manifest["embedding_model"].startswith("sentence-transformers/all-MiniLM-L6-v2 revision 1110a243")
+    assert manifest["versions"]["torch"].startswith("2.13.0")
     assert manifest["report_settings"]["seed"] == 20240129
     for name, digest in manifest["files"].items():
         assert len(digest) == 64, name

@@ -85,13 +85,13 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         labels are not swamped by common ones. Multi-label themes are fitted unweighted
         because their tuned thresholds already correct for rarity (weighting them scored
         lower on the benchmark and was twice as slow).
-    word_ngram_range : tuple of int, default=(1, 2)
-        Word n-gram lengths for the word TF-IDF features.
     embedding : {"minilm"} or None, default="minilm"
         ``"minilm"`` adds each answer's sentence embedding (all-MiniLM-L6-v2, run on the CPU
         from the installed package) to the TF-IDF features. It raised macro-F1 by 0.02-0.05
         on the NHS benchmarks but costs about 4 ms per distinct answer; None uses TF-IDF only
         (about ten times faster to fit).
+    word_ngram_range : tuple of int, default=(1, 2)
+        Word n-gram lengths for the word TF-IDF features.
     char_ngram_range : tuple of int, default=(2, 5)
         Character n-gram lengths (within word boundaries) for the character TF-IDF features;
         these cope with typos and inflections.

@@ -31,14 +31,18 @@ def load_report_programme(config):
 def provenance_for(programme) -> dict:
     """Return the provenance every report carries: input hashes, codebook, versions, code, commit."""
     from evalkit.coding.codebook import load_codebook
+    from evalkit.coding.embeddings import model_info
 
     codebook = load_codebook(programme.codebook_path)
+    model = model_info()
     inputs = {label: mf.sha256_file(path) for label, path in sorted(programme.input_files().items())}
     versions = mf.package_versions()
     return {
         "programme": programme.name,
         "inputs": inputs,
         "codebook": f"{codebook.name} v{codebook.version} (sha256 {codebook.content_hash[:12]})",
+        "embedding_model": f"{model['name']} revision {model['revision'][:8]} "
+                           f"(weights sha256 {model['weights_sha256'][:12]})",
         "report_settings": programme.report_settings,
         "evalkit": versions.get("evalkit", "unknown"),
         "versions": versions,
