@@ -14,14 +14,17 @@ from evalkit.errors import DataValidationError, EvalkitError
 
 def _validate(args: argparse.Namespace) -> int:
     from evalkit.programme import validate_programme
+    from evalkit.programme.problems import group_problems, needs_fixing
 
     problems = validate_programme(args.config)
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    if problems:
-        print(f"{len(problems)} problem(s) found in {args.config}.", file=sys.stderr)
+    for line in group_problems(problems):
+        print(line, file=sys.stderr)
+    to_fix = needs_fixing(problems)
+    if to_fix:
+        print(f"{len(to_fix)} problem(s) found in {args.config}.", file=sys.stderr)
         return 1
-    print(f"{args.config}: no problems found.")
+    warned = len(problems) - len(to_fix)
+    print(f"{args.config}: no problems found" + (f" ({warned} warning(s) above)." if warned else "."))
     return 0
 
 

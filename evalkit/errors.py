@@ -25,6 +25,9 @@ class Problem:
     fatal : bool
         True when the run cannot go on (missing file, missing column); False when only the
         row is quarantined.
+    warning : bool
+        True for something the reports will say but that needs no fix to build (a declared
+        project with no rows); neither fatal nor a quarantined row.
     """
 
     file: str
@@ -32,6 +35,7 @@ class Problem:
     column: str | None
     message: str
     fatal: bool = False
+    warning: bool = False
 
     def __str__(self) -> str:
         row = "" if self.row is None else str(self.row)

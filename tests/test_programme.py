@@ -16,7 +16,7 @@ from openpyxl import Workbook
 
 from evalkit.errors import ConfigError, DataValidationError, Problem
 from evalkit.paths import DEFAULT_CODEBOOK
-from evalkit.programme import ColumnSpec, Programme, load_programme, validate_programme
+from evalkit.programme import ColumnSpec, Programme, ScaleSpec, load_programme, validate_programme
 
 HEADER = "response_id,respondent_id,project_id,role,age_band,sharing_power,sessions_attended,worked_well"
 GOOD_ROWS = [
@@ -76,8 +76,8 @@ def make_programme(tmp_path, rows=None, *, survey: str | bytes | None = None, co
 
 
 def only_problem(config_path) -> Problem:
-    """Return the single problem validate_programme finds."""
-    problems = validate_programme(config_path)
+    """Return the single problem validate_programme finds (warnings, such as a project left without rows, aside)."""
+    problems = [p for p in validate_programme(config_path) if not p.warning]
     assert len(problems) == 1, [str(p) for p in problems]
     return problems[0]
 
@@ -124,7 +124,8 @@ def test_programme_metadata_projects_and_settings(tmp_path):
     assert spec.path == tmp_path.resolve() / "feedback_survey.csv"
     assert spec.columns["sharing_power"] == ColumnSpec(
         name="sharing_power", type="likert", label="Power was shared", scale="agreement",
-        scale_labels=BASE_CONFIG["scales"]["agreement"], principle="sharing_power")
+        scale_labels=BASE_CONFIG["scales"]["agreement"], principle="sharing_power",
+        scale_spec=ScaleSpec("agreement", BASE_CONFIG["scales"]["agreement"]))
     assert spec.columns["age_band"].required is False
     assert spec.columns["worked_well"].required is False
     assert spec.columns["role"].required is True
@@ -291,7 +292,7 @@ def test_unknown_column_type_suggests_the_right_one(tmp_path):
     problem = only_problem(make_programme(tmp_path, edit=edit))
     assert str(problem).endswith(
         ":sources.feedback_survey.columns.role.type: unknown column type 'singlechoice' "
-        "(did you mean 'single_choice'?); use one of likert, number, single_choice, free_text")
+        "(did you mean 'single_choice'?); use one of likert, number, single_choice, free_text, date")
 
 
 def test_unknown_scale_suggests_the_right_one(tmp_path):
@@ -570,12 +571,20 @@ def _member_checks_key(config):
     config["member_checks"] = "member_checks"
 
 
+def _returned_workbook(path):
+    """Write a blank member-check workbook, as a reviewer would return it unanswered."""
+    from evalkit.member_check import export_member_check
+
+    export_member_check([{"theme_id": "feeling_heard", "label": "Feeling heard", "definition": "d"}],
+                        {"feeling_heard": []}, path)
+
+
 def test_member_checks_folder_lists_returned_workbooks_sorted_and_hashes_them(tmp_path):
     path = make_programme(tmp_path, edit=_member_checks_key)
     folder = tmp_path / "member_checks"
     folder.mkdir()
     for name in ("reviewer_2.xlsx", "reviewer_10.xlsx", "reviewer_1.xlsx"):
-        Workbook().save(folder / name)
+        _returned_workbook(folder / name)
     (folder / "~$reviewer_1.xlsx").write_bytes(b"Excel lock file")
     (folder / "notes.txt").write_text("sent 3, got 3 back", encoding="utf-8")
     (folder / "old.xlsx").mkdir()
@@ -603,7 +612,7 @@ def test_member_checks_folder_relative_to_the_config(tmp_path):
     def edit(config):
         config["member_checks"] = "../returned"
     (tmp_path / "returned").mkdir()
-    Workbook().save(tmp_path / "returned" / "jo.xlsx")
+    _returned_workbook(tmp_path / "returned" / "jo.xlsx")
     config_dir = tmp_path / "config"
     config_dir.mkdir()
     programme = load_programme(make_programme(config_dir, edit=edit))
@@ -728,3 +737,11 @@ def test_xlsx_with_headers_not_on_row_1_is_explained(tmp_path):
     wb.active["C3"], wb.active["D3"], wb.active["C4"] = "response_id", "project_id", "R1"
     wb.save(tmp_path / "sessions.xlsx")
     assert str(only_problem(path)) == "sessions.xlsx:1:: the first row is blank; put the column headers on row 1"
+
+
+def test_member_check_workbook_that_cannot_be_read_fails_validate(tmp_path):
+    path = make_programme(tmp_path, edit=_member_checks_key)
+    (tmp_path / "member_checks").mkdir()
+    Workbook().save(tmp_path / "member_checks" / "reviewer_1.xlsx")
+    problem = only_problem(path)
+    assert problem.fatal and "No sheet called 'Themes'" in problem.message

@@ -6,7 +6,7 @@ rows that failed checks; ``validate_programme(path)`` lists every problem withou
 from evalkit.programme.config import ProgrammeConfigError
 from evalkit.programme.load import load_programme, validate_programme
 from evalkit.programme.model import Programme
-from evalkit.programme.spec import COLUMN_TYPES, ColumnSpec, SourceSpec
+from evalkit.programme.spec import COLUMN_TYPES, ColumnSpec, ScaleSpec, SourceSpec
 
-__all__ = ["COLUMN_TYPES", "ColumnSpec", "Programme", "ProgrammeConfigError", "SourceSpec",
+__all__ = ["COLUMN_TYPES", "ColumnSpec", "Programme", "ProgrammeConfigError", "ScaleSpec", "SourceSpec",
            "load_programme", "validate_programme"]

@@ -69,12 +69,16 @@ def type_likert(cells: pd.Series, spec: ColumnSpec) -> tuple[pd.Series, pd.Serie
     (typed, messages) : tuple of pandas.Series
     """
     values = sorted(spec.scale_labels)
+    missing = dict(spec.scale_spec.missing) if spec.scale_spec is not None else {}
     low, high = values[0], values[-1]
     guide = (f"enter a whole number from {low} to {high} "
              f"({low} = {spec.scale_labels[low]}, {high} = {spec.scale_labels[high]})")
-    by_label = {label.casefold(): value for value, label in spec.scale_labels.items()}
+    by_label = {label.casefold(): value for value, label in {**spec.scale_labels, **missing}.items()}
     number = _numbers(cells)
     number = number.fillna(cells.str.casefold().map(by_label).astype(float))
+    no_rating = number.isin(list(missing))
+    number = number.where(~no_rating)
+    cells = cells.where(~no_rating, "")
     blank = cells == ""
     messages = _messages(cells.index)
     not_number = ~blank & number.isna()
@@ -198,9 +202,44 @@ def text_column(cells: pd.Series) -> pd.Series:
     return cells.where(cells != "").astype("string")
 
 
+def _date_guide(spec: ColumnSpec) -> str:
+    """How to write a date for this column."""
+    if spec.format:
+        example = pd.Timestamp(2024, 1, 29).strftime(spec.format)
+        return f"write dates as {example} (format {spec.format} in the config)"
+    return "write dates as day/month/year, e.g. 29/01/2024, or 2024-01-29"
+
+
+def type_date(cells: pd.Series, spec: ColumnSpec) -> tuple[pd.Series, pd.Series]:
+    """Type a date column as ``datetime64`` (day first unless ``format`` is given).
+
+    Parameters
+    ----------
+    cells : pandas.Series
+        Stripped text cells.
+    spec : ColumnSpec
+        The column's declaration (``format`` used).
+
+    Returns
+    -------
+    (typed, messages) : tuple of pandas.Series
+    """
+    text = cells.where(cells != "")
+    if spec.format:
+        typed = pd.to_datetime(text, format=spec.format, errors="coerce")
+    else:
+        iso = pd.to_datetime(text, format="ISO8601", errors="coerce")
+        typed = iso.fillna(pd.to_datetime(text, dayfirst=True, format="mixed", errors="coerce"))
+    messages = _messages(cells.index)
+    bad = (cells != "") & typed.isna()
+    messages[bad] = shown(cells[bad]) + f" is not a date; {_date_guide(spec)}"
+    return typed, messages
+
+
 TYPERS = {
     "likert": type_likert,
     "number": type_number,
     "single_choice": type_single_choice,
     "free_text": type_free_text,
+    "date": type_date,
 }

@@ -9,14 +9,20 @@ import yaml
 
 from evalkit.errors import ConfigError, Problem
 from evalkit.paths import DEFAULT_CODEBOOK
-from evalkit.programme.spec import COLUMN_TYPES, ColumnSpec, SourceSpec
+from evalkit.programme.spec import (COLUMN_TYPES, DEFAULT_MISSING_VALUES, IMPLIED_PROJECT_COLUMN, SCALE_KINDS,
+                                    ColumnSpec, ScaleSpec, SourceSpec)
 
 _TOP_KEYS = ("programme", "projects", "sources")
 _KNOWN_TOP = _TOP_KEYS + ("scales", "codebook", "ground_truth", "double_coding", "member_checks", "privacy",
-                          "report")
-_KNOWN_SOURCE = ("path", "sheet", "id_column", "project_column", "respondent_column", "columns")
+                          "report", "missing_values")
+_KNOWN_SOURCE = ("path", "sheet", "id_column", "project_column", "respondent_column", "question_column",
+                 "label", "description", "columns")
 _KNOWN_COLUMN = ("type", "label", "scale", "choices", "min", "max", "integer", "demographic", "required",
-                 "principle")
+                 "principle", "format")
+_KNOWN_SCALE = ("labels", "kind", "higher_is_better", "missing")
+_KNOWN_REPORT = ("seed", "suppression", "quotes_per_question", "survey", "role_column", "facts", "outcomes",
+                 "codes")
+CODE_CHOICES = ("rules", "agreed")
 
 
 class ProgrammeConfigError(ConfigError):
@@ -36,7 +42,7 @@ class ProgrammeConfig:
     name: str
     synthetic: bool
     description: str
-    scales: dict[str, dict[int, str]]
+    scales: dict[str, ScaleSpec]
     projects: list[dict]
     sources: dict[str, SourceSpec]
     codebook_path: Path
@@ -47,6 +53,7 @@ class ProgrammeConfig:
     salt_file: tuple[str, Path] | None = None
     names: tuple[str, ...] = ()
     report_settings: dict = field(default_factory=dict)
+    missing_values: tuple[str, ...] = DEFAULT_MISSING_VALUES
 
 
 def _closest(word: str, options) -> str:
@@ -104,27 +111,66 @@ def _read_yaml(config_path: Path, label: str):
     return document
 
 
-def _parse_scales(raw, out: _Collector) -> dict[str, dict[int, str]]:
-    """Return named scales as {name: {int value: label}}."""
-    scales: dict[str, dict[int, str]] = {}
+def _scale_values(values, key: str, out: _Collector) -> dict[int, str]:
+    """Return {whole-number value: label} from a YAML mapping, recording bad values."""
+    parsed = {}
+    for value, label in values.items():
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            out.add(key, f"scale value {value!r} is not a whole number; use 1, 2, 3, ...")
+            continue
+        parsed[number] = str(label)
+    return dict(sorted(parsed.items()))
+
+
+def _parse_scale(name: str, values, out: _Collector) -> ScaleSpec | None:
+    """Return one scale from its short form {value: label} or long form {labels: ..., kind: ...}."""
+    key = f"scales.{name}"
+    if not isinstance(values, dict) or not values:
+        out.add(key, "a scale must map whole-number values to labels, e.g. {1: Poor, 2: Fair, 3: Good}")
+        return None
+    if "labels" not in values:
+        labels = _scale_values(values, key, out)
+        return ScaleSpec(name, labels) if labels else None
+    _check_typos(values, _KNOWN_SCALE, f"{key}.", out)
+    raw_labels, raw_missing = values.get("labels"), values.get("missing") or {}
+    if not isinstance(raw_labels, dict) or not raw_labels:
+        out.add(f"{key}.labels", "labels must map whole-number values to labels, e.g. {1: Very good, 2: Good}")
+        return None
+    if not isinstance(raw_missing, dict):
+        out.add(f"{key}.missing", "missing must map codes to what they mean, e.g. {6: \"Don't know\"}")
+        return None
+    kind = values.get("kind", "agreement")
+    if kind not in SCALE_KINDS:
+        out.add(f"{key}.kind", f"unknown scale kind {kind!r}{_closest(kind, SCALE_KINDS)}; use one of "
+                f"{', '.join(SCALE_KINDS)}")
+        return None
+    higher = values.get("higher_is_better", True)
+    if not isinstance(higher, bool):
+        out.add(f"{key}.higher_is_better", "higher_is_better must be true or false")
+        return None
+    labels = _scale_values(raw_labels, f"{key}.labels", out)
+    missing = _scale_values(raw_missing, f"{key}.missing", out)
+    both = sorted(set(labels) & set(missing))
+    if both:
+        out.add(f"{key}.missing", f"value {both[0]} is both a rating and a missing code; list it in one place")
+        return None
+    return ScaleSpec(str(name), labels, kind=kind, higher_is_better=higher, missing=missing) if labels else None
+
+
+def _parse_scales(raw, out: _Collector) -> dict[str, ScaleSpec]:
+    """Return named scales, each from its short or long form."""
+    scales: dict[str, ScaleSpec] = {}
     if raw is None:
         return scales
     if not isinstance(raw, dict):
         out.add("scales", "scales must map a scale name to {value: label}, e.g. agreement: {1: Strongly disagree, ...}")
         return scales
     for name, values in raw.items():
-        if not isinstance(values, dict) or not values:
-            out.add(f"scales.{name}", "a scale must map whole-number values to labels, e.g. {1: Poor, 2: Fair, 3: Good}")
-            continue
-        parsed = {}
-        for value, label in values.items():
-            try:
-                number = int(str(value).strip())
-            except ValueError:
-                out.add(f"scales.{name}", f"scale value {value!r} is not a whole number; use 1, 2, 3, ...")
-                continue
-            parsed[number] = str(label)
-        scales[str(name)] = dict(sorted(parsed.items()))
+        scale = _parse_scale(str(name), values, out)
+        if scale is not None:
+            scales[str(name)] = scale
     return scales
 
 
@@ -164,7 +210,7 @@ def _parse_column(name: str, raw, key: str, scales, out: _Collector) -> ColumnSp
             out.add(f"{key}.scale", f"unknown scale {scale!r}{_closest(scale, scales)}; "
                     f"define it under scales: or use one of {', '.join(scales) or '(none defined)'}")
             return None
-        scale_labels = scales[scale]
+        scale_labels = scales[scale].labels
     if col_type == "single_choice":
         raw_choices = raw.get("choices")
         if not isinstance(raw_choices, list) or not raw_choices:
@@ -179,6 +225,10 @@ def _parse_column(name: str, raw, key: str, scales, out: _Collector) -> ColumnSp
         if len(set(folded)) != len(folded):
             out.add(f"{key}.choices", "choices repeat (ignoring case and spaces); list each answer once")
             return None
+    date_format = raw.get("format")
+    if date_format is not None and (col_type != "date" or not isinstance(date_format, str)):
+        out.add(f"{key}.format", "format: is for date columns, as text such as \"%d/%m/%Y\"")
+        return None
     low = _number(raw.get("min"), f"{key}.min", out)
     high = _number(raw.get("max"), f"{key}.max", out)
     if low is not None and high is not None and low > high:
@@ -188,20 +238,22 @@ def _parse_column(name: str, raw, key: str, scales, out: _Collector) -> ColumnSp
         name=name, type=col_type, label=str(raw.get("label", name)), scale=scale,
         scale_labels=scale_labels, choices=choices, min=low, max=high,
         integer=bool(raw.get("integer", False)), demographic=demographic, required=bool(required),
-        principle=raw.get("principle"),
+        principle=raw.get("principle"), scale_spec=scales[scale] if scale else None, format=date_format,
     )
 
 
-def _parse_source(name: str, raw, root: Path, scales, out: _Collector) -> SourceSpec | None:
+def _parse_source(name: str, raw, root: Path, scales, out: _Collector, one_project: bool) -> SourceSpec | None:
     """Return a SourceSpec for one entry under sources:, or None after recording its problems."""
     key = f"sources.{name}"
     if not isinstance(raw, dict):
         out.add(key, "a source needs path, id_column, project_column and columns")
         return None
     _check_typos(raw, _KNOWN_SOURCE, f"{key}.", out)
-    missing = [k for k in ("path", "id_column", "project_column") if not raw.get(k)]
+    needed = ("path", "id_column") if one_project else ("path", "id_column", "project_column")
+    missing = [k for k in needed if not raw.get(k)]
     for k in missing:
-        out.add(f"{key}.{k}", f"source is missing {k}; add it (see DEVELOPERS.md, 'The programme config')")
+        hint = (" (only a programme with one project may leave it out)" if k == "project_column" else "")
+        out.add(f"{key}.{k}", f"source is missing {k}{hint}; add it (see DEVELOPERS.md, 'The programme config')")
     raw_columns = raw.get("columns") or {}
     if not isinstance(raw_columns, dict):
         out.add(f"{key}.columns", "columns must map each column name to its description")
@@ -214,11 +266,14 @@ def _parse_source(name: str, raw, root: Path, scales, out: _Collector) -> Source
     if missing:
         return None
     file = str(raw["path"])
+    text = {k: (str(raw[k]) if raw.get(k) not in (None, "") else None)
+            for k in ("project_column", "respondent_column", "question_column", "sheet", "label", "description")}
     return SourceSpec(
         name=str(name), path=(root / file), file=file, id_column=str(raw["id_column"]),
-        project_column=str(raw["project_column"]),
-        respondent_column=str(raw["respondent_column"]) if raw.get("respondent_column") else None,
-        columns=columns, sheet=str(raw["sheet"]) if raw.get("sheet") is not None else None,
+        project_column=text["project_column"] or IMPLIED_PROJECT_COLUMN,
+        respondent_column=text["respondent_column"], columns=columns, sheet=text["sheet"],
+        question_column=text["question_column"], label=text["label"] or str(name).replace("_", " "),
+        description=text["description"] or "",
     )
 
 
@@ -272,6 +327,65 @@ def _member_checks(raw, root: Path, out: _Collector) -> tuple[tuple[str, Path] |
     return (raw, folder), tuple(files)
 
 
+def _parse_missing_values(raw, out: _Collector) -> tuple[str, ...]:
+    """Return the programme's "no answer" placeholders (the default list when the key is absent)."""
+    if raw is None:
+        return DEFAULT_MISSING_VALUES
+    if not isinstance(raw, list) or any(isinstance(v, (dict, list)) or v is None for v in raw):
+        out.add("missing_values", 'missing_values must be a list of texts, e.g. ["Did not answer", "N/A", "-"]')
+        return DEFAULT_MISSING_VALUES
+    return tuple(str(v).strip() for v in raw if str(v).strip())
+
+
+def _source_key(report: dict, key: str, sources: dict[str, SourceSpec], out: _Collector) -> None:
+    """Record a problem when report.<key> names no source."""
+    name = report.get(key)
+    if name is not None and str(name) not in sources:
+        out.add(f"report.{key}", f"no source named {name!r}{_closest(name, sources)}; use one of "
+                f"{', '.join(sources) or '(none)'} or remove the key")
+
+
+def _check_report(report: dict, sources: dict[str, SourceSpec], out: _Collector) -> None:
+    """Check the report block's references to sources and columns."""
+    _check_typos(report, _KNOWN_REPORT, "report.", out)
+    for key, low in (("seed", 0), ("quotes_per_question", 0)):
+        value = report.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < low):
+            out.add(f"report.{key}", f"{key} must be a whole number of at least {low}, e.g. 20240129 for seed")
+    _source_key(report, "survey", sources, out)
+    _source_key(report, "facts", sources, out)
+    role = report.get("role_column")
+    survey = sources.get(str(report.get("survey"))) if report.get("survey") is not None else None
+    if role is not None and survey is not None and str(role) not in survey.columns:
+        out.add("report.role_column", f"the survey source {survey.name!r} declares no column {role!r}; "
+                "declare it as a single_choice column or remove role_column")
+    codes = report.get("codes", "rules")
+    if codes not in CODE_CHOICES:
+        out.add("report.codes", f"codes must be one of {', '.join(CODE_CHOICES)} (rules: the codebook's keyword "
+                "coder; agreed: the ground_truth file)")
+    outcomes = report.get("outcomes")
+    if outcomes is None:
+        return
+    if not isinstance(outcomes, list):
+        out.add("report.outcomes", "outcomes must be a list such as - {source: outcomes, before: score_before, "
+                "after: score_after, name: wellbeing}")
+        return
+    for i, entry in enumerate(outcomes):
+        key = f"report.outcomes[{i}]"
+        if not isinstance(entry, dict) or any(not entry.get(k) for k in ("source", "before", "after")):
+            out.add(key, "each outcome needs source, before and after (and a name)")
+            continue
+        spec = sources.get(str(entry["source"]))
+        if spec is None:
+            out.add(f"{key}.source", f"no source named {entry['source']!r}{_closest(entry['source'], sources)}")
+            continue
+        for side in ("before", "after"):
+            column = spec.columns.get(str(entry[side]))
+            if column is None or column.type not in ("number", "likert"):
+                out.add(f"{key}.{side}", f"{entry[side]!r} is not a number column of source {spec.name!r}; "
+                        "declare it with type: number")
+
+
 def parse_config(config_path) -> ProgrammeConfig:
     """Read a programme YAML file and check its structure.
 
@@ -313,7 +427,7 @@ def parse_config(config_path) -> ProgrammeConfig:
         out.add("sources", "sources must map each source name to {path: ..., id_column: ..., columns: ...}")
         raw_sources = {}
     for name, raw in (raw_sources or {}).items():
-        spec = _parse_source(str(name), raw, root, scales, out)
+        spec = _parse_source(str(name), raw, root, scales, out, one_project=len(projects) == 1)
         if spec is not None:
             sources[spec.name] = spec
     privacy = document.get("privacy") or {}
@@ -324,6 +438,9 @@ def parse_config(config_path) -> ProgrammeConfig:
     if not isinstance(report, dict):
         out.add("report", "report must be a mapping of settings, e.g. {seed: 20240129}")
         report = {}
+    else:
+        _check_report(report, sources, out)
+    missing_values = _parse_missing_values(document.get("missing_values"), out)
     names = privacy.get("names") or []
     if not isinstance(names, list):
         out.add("privacy.names", "names must be a list of first names, e.g. [Priya, Tom]")
@@ -342,5 +459,5 @@ def parse_config(config_path) -> ProgrammeConfig:
         member_checks=member_checks, member_check_files=member_check_files,
         salt_file=_optional_file(privacy, "salt_file", root),
         names=tuple(str(n).strip() for n in names if str(n).strip()),
-        report_settings=dict(report),
+        report_settings=dict(report), missing_values=missing_values,
     )

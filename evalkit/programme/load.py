@@ -19,8 +19,8 @@ GROUND_TRUTH_COLUMNS = ("source", "response_id", "column", "theme_id")
 DOUBLE_CODING_COLUMNS = ("source", "response_id", "column", "coder", "theme_id")
 
 
-def _long_table(entry, columns, fatal: list[Problem]) -> pd.DataFrame | None:
-    """Read an optional long table of codes as text, recording fatal problems."""
+def _long_table(entry, columns, fatal: list[Problem]):
+    """Read an optional long table of codes as text cells, recording fatal problems."""
     if entry is None:
         return None
     file, path = entry
@@ -35,7 +35,76 @@ def _long_table(entry, columns, fatal: list[Problem]) -> pd.DataFrame | None:
                              f"{', '.join(columns)}", fatal=True))
     if missing:
         return None
-    return pd.DataFrame({c: text_column(raw.frame[c]) for c in raw.frame.columns})
+    return raw
+
+
+def _check_codes(raw, file: str, config: ProgrammeConfig, ids: dict[str, set], themes: set[str] | None,
+                 problems: list[Problem]) -> pd.DataFrame:
+    """Return the code rows that point at a known answer and theme; record a problem for each other row.
+
+    A code is kept when its source is a source of the config, its column one of that source's
+    free-text columns, its response id a row of that source (loaded or quarantined) and its
+    theme one of the codebook's. Rows set aside are counted through ``problems``.
+    """
+    frame = raw.frame
+    bad = pd.Series("", index=frame.index, dtype=object)
+    where = pd.Series("", index=frame.index, dtype=object)
+    for source, part in frame.groupby("source", sort=False):
+        spec = config.sources.get(source)
+        if spec is None:
+            bad[part.index] = (f"source {source!r} is not a source of the config "
+                               f"({', '.join(config.sources)}); correct the name")
+            where[part.index] = "source"
+            continue
+        texts = {n for n, c in spec.columns.items() if c.type == "free_text"}
+        wrong_column = ~part["column"].isin(texts)
+        bad[part.index[wrong_column]] = (f"column is not a free-text column of {source} "
+                                         f"({', '.join(sorted(texts)) or 'none'}); correct the column name")
+        where[part.index[wrong_column]] = "column"
+        unknown = ~wrong_column & ~part["response_id"].isin(ids.get(source, set()))
+        bad[part.index[unknown]] = (f"no row of {source} has this id (column {spec.id_column}); "
+                                    "correct the id or delete the code")
+        where[part.index[unknown]] = "response_id"
+    if themes is not None:
+        unknown_theme = (bad == "") & (frame["theme_id"] != "") & ~frame["theme_id"].isin(themes)
+        bad[unknown_theme] = frame.loc[unknown_theme, "theme_id"].map(
+            lambda t: f"theme {t!r} is not in the codebook; correct it or add the theme to the codebook")
+        where[unknown_theme] = "theme_id"
+    blank = (bad == "") & (frame[["source", "response_id", "column"]] == "").any(axis=1)
+    bad[blank] = "source, response_id and column must all be filled in"
+    for pos in np.flatnonzero((bad != "").to_numpy()):
+        problems.append(Problem(file, int(raw.rows[pos]), where.iloc[pos] or None,
+                                f"{bad.iloc[pos]}; this code is set aside", fatal=False))
+    keep = (bad == "").to_numpy()
+    return pd.DataFrame({c: text_column(frame[c]) for c in frame.columns}).loc[keep].reset_index(drop=True)
+
+
+def _theme_ids(config: ProgrammeConfig, fatal: list[Problem]) -> set[str] | None:
+    """Return the codebook's theme ids, or None (with a fatal problem) when it cannot be loaded."""
+    from evalkit.coding.codebook import load_codebook
+    from evalkit.errors import EvalkitError
+
+    if not config.codebook_path.is_file():
+        return None
+    try:
+        return set(load_codebook(config.codebook_path).themes)
+    except EvalkitError as err:
+        fatal.append(Problem(str(config.config_path.name), None, "codebook", str(err), fatal=True))
+        return None
+
+
+def _member_check_problems(config: ProgrammeConfig, themes: set[str] | None, fatal: list[Problem]) -> None:
+    """Open every returned member-check workbook the way the report will, recording what fails."""
+    from evalkit.errors import EvalkitError
+    from evalkit.member_check import import_member_checks
+
+    for path in config.member_check_files:
+        try:
+            import_member_checks([path], themes=sorted(themes) if themes else None)
+        except DataValidationError as err:
+            fatal.extend(err.problems)
+        except EvalkitError as err:
+            fatal.append(Problem(str(path.name), None, None, str(err), fatal=True))
 
 
 def _salt(config: ProgrammeConfig, fatal: list[Problem]) -> str | None:
@@ -44,6 +113,10 @@ def _salt(config: ProgrammeConfig, fatal: list[Problem]) -> str | None:
     if from_env:
         return from_env
     if config.salt_file is None:
+        fatal.append(Problem(config.config_path.name, None, "privacy.salt_file",
+                             "the programme has no pseudonym salt, so ids cannot be hidden in reports; add "
+                             "privacy: {salt_file: pseudonym_salt.txt} and put one long random line in that file "
+                             f"(evalkit init writes one), or set {SALT_ENV}", fatal=True))
         return None
     file, path = config.salt_file
     if not path.is_file():
@@ -64,7 +137,8 @@ def _assemble(config_path) -> tuple[Programme | None, list[Problem], list[Proble
     config = parse_config(config_path)
     fatal: list[Problem] = []
     project_ids = [p["project_id"] for p in config.projects]
-    tables, quarantines, row_problems, counts = {}, [], [], []
+    tables, quarantines, row_problems, counts, warnings = {}, [], [], [], []
+    ids: dict[str, set] = {}
     files = {"config": config.config_path}
     for name, spec in config.sources.items():
         files[f"source:{name}"] = spec.path
@@ -77,15 +151,24 @@ def _assemble(config_path) -> tuple[Programme | None, list[Problem], list[Proble
         if missing:
             fatal.extend(missing)
             continue
-        result = check_source(spec, raw, project_ids)
+        result = check_source(spec, raw, project_ids, config.missing_values)
+        ids[name] = set(raw.frame[spec.id_column])
         tables[name] = result.table
         quarantines.append(result.quarantine)
         row_problems.extend(result.problems)
         counts.append({"source": name, "rows_read": result.rows_read, "loaded": len(result.table),
                        "quarantined": len(result.quarantine), "blank": result.blank_rows,
                        "encoding": result.encoding})
-    ground_truth = _long_table(config.ground_truth, GROUND_TRUTH_COLUMNS, fatal)
-    double_coding = _long_table(config.double_coding, DOUBLE_CODING_COLUMNS, fatal)
+    themes = _theme_ids(config, fatal)
+    code_problems: list[Problem] = []
+    ground_truth = double_coding = None
+    raw_truth = _long_table(config.ground_truth, GROUND_TRUTH_COLUMNS, fatal)
+    if raw_truth is not None:
+        ground_truth = _check_codes(raw_truth, config.ground_truth[0], config, ids, themes, code_problems)
+    raw_double = _long_table(config.double_coding, DOUBLE_CODING_COLUMNS, fatal)
+    if raw_double is not None:
+        double_coding = _check_codes(raw_double, config.double_coding[0], config, ids, themes, code_problems)
+    _member_check_problems(config, themes, fatal)
     for key, entry in (("ground_truth", config.ground_truth), ("double_coding", config.double_coding)):
         if entry is not None:
             files[key] = entry[1]
@@ -101,7 +184,8 @@ def _assemble(config_path) -> tuple[Programme | None, list[Problem], list[Proble
                              f"codebook file {config.codebook_path} not found; fix codebook: in the config "
                              "(relative to the config's folder) or use codebook: default", fatal=True))
     if fatal:
-        return None, fatal, row_problems
+        return None, fatal, row_problems + code_problems
+    warnings.extend(_empty_projects(config, tables))
     quarantine = pd.concat(quarantines, ignore_index=True) if quarantines else \
         pd.DataFrame({c: pd.Series(dtype=object) for c in QUARANTINE_COLUMNS})
     quarantine["row"] = quarantine["row"].astype(np.int64)
@@ -116,9 +200,21 @@ def _assemble(config_path) -> tuple[Programme | None, list[Problem], list[Proble
         codebook_path=config.codebook_path, ground_truth=ground_truth, double_coding=double_coding,
         member_check_files=list(config.member_check_files),
         privacy={"salt": salt, "names": config.names}, report_settings=config.report_settings,
-        scales=config.scales, files_read=files,
+        scales=config.scales, files_read=files, missing_values=config.missing_values,
+        code_problems=code_problems, warnings=warnings,
     )
-    return programme, fatal, row_problems
+    return programme, fatal, row_problems + code_problems + warnings
+
+
+def _empty_projects(config: ProgrammeConfig, tables: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Return a warning for each declared project that has no row in any source."""
+    seen = set()
+    for name, table in tables.items():
+        seen.update(table[config.sources[name].project_column].dropna().astype(str))
+    return [Problem(config.config_path.name, None, "projects",
+                    f"project {p['project_id']!r} ({p['name']}) has no rows in any data file; its page will "
+                    "say so. Check the project id in the data, or remove the project", warning=True)
+            for p in config.projects if p["project_id"] not in seen]
 
 
 def load_programme(config_path) -> Programme:

@@ -55,8 +55,15 @@ class Programme:
         ``names`` (tuple of first names to redact).
     report_settings : dict
         The ``report:`` section as written.
-    scales : dict
-        Named Likert scales, ``{name: {value: label}}``.
+    scales : dict of str to ScaleSpec
+        Named answer scales.
+    missing_values : tuple of str
+        The placeholders that meant "no answer" and were read as blank.
+    code_problems : list of Problem
+        Rows of the ground-truth and double-coding files set aside (unknown source, column,
+        answer or theme), one per row.
+    warnings : list of Problem
+        Things the reports say that need no fix to build (a declared project with no rows).
     """
 
     config_path: Path
@@ -78,6 +85,9 @@ class Programme:
     report_settings: dict = field(default_factory=dict)
     scales: dict = field(default_factory=dict)
     files_read: dict[str, Path] = field(default_factory=dict)
+    missing_values: tuple[str, ...] = ()
+    code_problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     def _source(self, source: str) -> SourceSpec:
         """Return a source's spec or raise ConfigError naming the known sources."""
@@ -114,7 +124,7 @@ class Programme:
         source : str
             Source name.
         type : str
-            One of ``likert``, ``number``, ``single_choice``, ``free_text``.
+            One of ``likert``, ``number``, ``single_choice``, ``free_text``, ``date``.
 
         Returns
         -------

@@ -24,6 +24,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from evalkit.errors import Problem
 
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SAVE_AS_UTF8 = "re-save it from Excel as 'CSV UTF-8 (Comma delimited)'"
 
 
@@ -96,7 +97,12 @@ def decode_bytes(data: bytes, file: str) -> tuple[str, str]:
 
 def _clean_header(cells) -> list[str]:
     """Return header cells with stray whitespace and a stray BOM removed."""
-    return [str(c).replace("\ufeff", "").strip() for c in cells]
+    return [_CONTROL.sub(" ", str(c).replace("\ufeff", "")).strip() for c in cells]
+
+
+def _clean_cells(cells: pd.Series) -> pd.Series:
+    """Return cells without control characters (Word's vertical tab, NUL...) and outer whitespace."""
+    return cells.str.replace(_CONTROL, " ", regex=True).str.strip()
 
 
 def _check_headers(header: list[str], file: str) -> None:
@@ -124,7 +130,7 @@ def _build(header: list[str], records: list[list[str]], file: str, encoding: str
     fixed = [r[:width] if len(r) >= width else r + [""] * (width - len(r)) for r in records]
     names = [h or f"unnamed_{get_column_letter(i + 1)}" for i, h in enumerate(header)]
     cells = np.array(fixed, dtype=object).reshape(len(fixed), width)
-    frame = pd.DataFrame({name: pd.Series(cells[:, i], dtype=object).str.strip() if len(fixed) else
+    frame = pd.DataFrame({name: _clean_cells(pd.Series(cells[:, i], dtype=object)) if len(fixed) else
                           pd.Series([], dtype=object) for i, name in enumerate(names)})
     empty_unnamed = [n for h, n in zip(header, names) if not h and not (frame[n] != "").any()]
     frame = frame.drop(columns=empty_unnamed)

@@ -19,7 +19,7 @@ import pandas as pd
 from evalkit.errors import Problem
 from evalkit.programme.columns import TYPERS, shown, text_column
 from evalkit.programme.reading import RawTable
-from evalkit.programme.spec import SourceSpec
+from evalkit.programme.spec import DEFAULT_MISSING_VALUES, SourceSpec
 
 QUARANTINE_COLUMNS = ["source", "file", "row", "column", "problem", "record"]
 
@@ -109,15 +109,45 @@ def _key_problems(spec: SourceSpec, cells: pd.DataFrame, rows: np.ndarray, proje
     yield spec.project_column, messages
 
 
+def placeholder_key(text: str) -> str:
+    """Return a cell folded for matching "no answer" placeholders (case, spaces, a trailing full stop)."""
+    return " ".join(str(text).split()).rstrip(".").strip().casefold()
+
+
+def blank_placeholders(cells: pd.Series, placeholders: frozenset[str], keep=()) -> pd.Series:
+    """Return cells with "no answer" placeholders made blank ("").
+
+    Parameters
+    ----------
+    cells : pandas.Series
+        Stripped text cells.
+    placeholders : frozenset of str
+        Placeholders folded with :func:`placeholder_key`.
+    keep : iterable of str
+        Answers that are real choices for this column and stay as they are.
+
+    Returns
+    -------
+    pandas.Series
+    """
+    active = placeholders - {placeholder_key(k) for k in keep}
+    if not active or cells.empty:
+        return cells
+    folded = cells.map(placeholder_key)
+    return cells.where(~folded.isin(active), "")
+
+
 def _records(cells: pd.DataFrame) -> list[str]:
     """Return each row as a JSON object of its raw cells (file column order)."""
     columns = list(cells.columns)
     return [json.dumps(dict(zip(columns, values)), ensure_ascii=False) for values in cells.itertuples(index=False)]
 
 
-def _cell_messages(spec: SourceSpec, raw: RawTable, project_ids: list[str]):
+def _cell_messages(spec: SourceSpec, raw: RawTable, project_ids: list[str], placeholders: frozenset[str]):
     """Return (typed declared columns, [(column, messages)] in reporting order) for every check."""
     cells = raw.frame
+    if spec.project_implied:
+        cells = cells.assign(**{spec.project_column: project_ids[0] if len(project_ids) == 1 else ""})
     found: list[tuple[str | None, pd.Series]] = []
     if raw.overflow.any():
         overflow = pd.Series(pd.NA, index=cells.index, dtype=object)
@@ -129,13 +159,14 @@ def _cell_messages(spec: SourceSpec, raw: RawTable, project_ids: list[str]):
     for name, column in spec.columns.items():
         if name in (spec.id_column, spec.project_column):
             continue
-        values, messages = TYPERS[column.type](cells[name], column)
+        column_cells = blank_placeholders(cells[name], placeholders, keep=column.choices)
+        values, messages = TYPERS[column.type](column_cells, column)
         if column.required:
-            messages[cells[name] == ""] = (f"a value is required here ({column.label}); fill it in, or set "
+            messages[column_cells == ""] = (f"a value is required here ({column.label}); fill it in, or set "
                                            f"required: false for {name} in the config if blanks are allowed")
         typed[name] = values
         found.append((name, messages))
-    return typed, found
+    return typed, found, cells
 
 
 def _long_problems(found) -> pd.DataFrame:
@@ -172,7 +203,8 @@ def _quarantine(spec: SourceSpec, raw: RawTable, long: pd.DataFrame) -> pd.DataF
     }, columns=QUARANTINE_COLUMNS)
 
 
-def check_source(spec: SourceSpec, raw: RawTable, project_ids: list[str]) -> SourceResult:
+def check_source(spec: SourceSpec, raw: RawTable, project_ids: list[str],
+                 missing_values=DEFAULT_MISSING_VALUES) -> SourceResult:
     """Type a source's cells, quarantining each row that has any problem.
 
     Parameters
@@ -184,6 +216,9 @@ def check_source(spec: SourceSpec, raw: RawTable, project_ids: list[str]) -> Sou
         declared header must be present (see :func:`missing_column_problems`).
     project_ids : list of str
         The programme's project ids.
+    missing_values : sequence of str
+        Placeholders meaning "no answer" ("Did not answer", "N/A"...): blank in every declared
+        column unless they are one of the column's choices.
 
     Returns
     -------
@@ -191,15 +226,16 @@ def check_source(spec: SourceSpec, raw: RawTable, project_ids: list[str]) -> Sou
         ``table`` holds typed good rows in file order (undeclared columns as text);
         ``quarantine`` one line per bad row; ``problems`` one Problem per bad cell.
     """
-    typed, found = _cell_messages(spec, raw, project_ids)
+    placeholders = frozenset(placeholder_key(v) for v in missing_values)
+    typed, found, cells = _cell_messages(spec, raw, project_ids, placeholders)
     long = _long_problems(found)
     problems = [Problem(spec.file, int(raw.rows[p]), c or None, m, fatal=False)
                 for p, c, m in zip(long["pos"].tolist(), long["column"].tolist(), long["problem"].tolist())]
     quarantine = _quarantine(spec, raw, long)
     keep = np.ones(len(raw.frame), dtype=bool)
     keep[long["pos"].to_numpy(dtype=np.int64)] = False
-    table = pd.DataFrame({name: typed[name] if name in typed else text_column(raw.frame[name])
-                          for name in raw.frame.columns})
+    table = pd.DataFrame({name: typed[name] if name in typed else text_column(cells[name])
+                          for name in cells.columns})
     table = table.loc[keep].reset_index(drop=True)
     return SourceResult(table=table, quarantine=quarantine, problems=problems,
                         rows_read=len(raw.frame) + raw.blank_rows, blank_rows=raw.blank_rows, encoding=raw.encoding)
