@@ -7,7 +7,9 @@ from pathlib import Path
 PACKAGE_DIR = Path(__file__).resolve().parent
 RESOURCES_DIR = PACKAGE_DIR / "resources"
 REPO_DIR = PACKAGE_DIR.parent
-NOTEBOOKS_DIR = REPO_DIR / "notebooks"
+# Installed, the report notebooks ship inside the package (evalkit/notebooks); in a checkout
+# (an editable install) they are the repository's notebooks/ folder.
+NOTEBOOKS_DIR = PACKAGE_DIR / "notebooks" if (PACKAGE_DIR / "notebooks").is_dir() else REPO_DIR / "notebooks"
 DATA_DIR = REPO_DIR / "data"
 SAMPLE_DIR = DATA_DIR / "sample"
 SAMPLE_CONFIG = SAMPLE_DIR / "programme.yml"

@@ -79,7 +79,8 @@ def likert_diverging_chart(survey: pd.DataFrame, items: Sequence[str], *,
                            levels: Sequence[int] = (1, 2, 3, 4, 5),
                            level_labels: Mapping[int, str] | None = None,
                            title: str = "How respondents rated each principle",
-                           policy: SuppressionPolicy | Mapping | None = None) -> FigureWithAlt:
+                           policy: SuppressionPolicy | Mapping | None = None,
+                           scale=None) -> FigureWithAlt:
     """Diverging stacked bar chart of Likert answers per item, with data-driven alt text.
 
     Parameters
@@ -99,6 +100,9 @@ def likert_diverging_chart(survey: pd.DataFrame, items: Sequence[str], *,
         Figure title.
     policy : SuppressionPolicy or mapping, optional
         Suppression policy for the counts behind the bars.
+    scale : evalkit.programme.ScaleSpec, optional
+        The items' scale: its kind decides the words of the axis and the alt text ("agreed"
+        only for agreement scales).
 
     Returns
     -------
@@ -138,17 +142,32 @@ def likert_diverging_chart(survey: pd.DataFrame, items: Sequence[str], *,
     ax.set_yticks(ypos, [f"{labels[i]} (n={_n_text(shares.loc[i])})" for i in items])
     ax.set_xlim(-100, 100)
     ax.set_xticks([-100, -50, 0, 50, 100], ["100%", "50%", "0", "50%", "100%"])
-    ax.set_xlabel("Share of respondents (disagree to the left, agree to the right)")
+    low_words, high_words = _side_words(scale, levels, level_labels)
+    if scale is None or scale.kind == "agreement":
+        ax.set_xlabel("Share of respondents (disagree to the left, agree to the right)")
+    else:
+        ax.set_xlabel(f"Share of respondents ({level_labels[levels[0]]} to the left, "
+                      f"{level_labels[levels[-1]]} to the right)")
     fig.suptitle(title)
     handles, names = ax.get_legend_handles_labels()
     unique = dict(zip(names, handles))
     fig.legend(unique.values(), unique.keys(), loc="outside lower center", ncol=3,
                frameon=False, fontsize=10)
-    return FigureWithAlt(fig, likert_alt_text(shares, labels, levels, policy), title)
+    return FigureWithAlt(fig, likert_alt_text(shares, labels, levels, policy, words=(low_words, high_words)), title)
+
+
+def _side_words(scale, levels: Sequence[int], level_labels: Mapping[int, str]) -> tuple[str, str]:
+    """The verbs for the two sides of the chart: agreement words, or the scale's own labels."""
+    if scale is None or scale.kind == "agreement":
+        return "disagreed or strongly disagreed", "agreed or strongly agreed"
+    mid = len(levels) // 2
+    low = " or ".join(f'"{level_labels[v]}"' for v in levels[:mid])
+    high = " or ".join(f'"{level_labels[v]}"' for v in levels[len(levels) - mid:][::-1])
+    return f"answered {low}", f"answered {high}"
 
 
 def likert_alt_text(shares: pd.DataFrame, labels: Mapping[str, str], levels: Sequence[int],
-                    policy: SuppressionPolicy) -> str:
+                    policy: SuppressionPolicy, words: tuple[str, str] | None = None) -> str:
     """Alt text naming, per item, n and the shares agreeing and disagreeing (from rounded counts).
 
     Parameters
@@ -161,6 +180,8 @@ def likert_alt_text(shares: pd.DataFrame, labels: Mapping[str, str], levels: Seq
         Scale values, most negative first.
     policy : SuppressionPolicy
         For the wording of hidden answers.
+    words : (str, str), optional
+        Verbs for the negative and positive sides (default: disagreed / agreed).
 
     Returns
     -------
@@ -175,8 +196,9 @@ def likert_alt_text(shares: pd.DataFrame, labels: Mapping[str, str], levels: Seq
             parts.append(f"For '{label}', fewer than {policy.min_count} people answered, so "
                          "the answers are not shown")
             continue
-        agree = _side(row, positives, "agreed or strongly agreed")
-        disagree = _side(row, negatives, "disagreed or strongly disagreed")
+        low_words, high_words = words or ("disagreed or strongly disagreed", "agreed or strongly agreed")
+        agree = _side(row, positives, high_words)
+        disagree = _side(row, negatives, low_words)
         parts.append(f"For '{label}', of {int(row['n'])} respondents {agree} and {disagree}")
     return "; ".join(parts) + "."
 

@@ -18,10 +18,10 @@ _KNOWN_TOP = _TOP_KEYS + ("scales", "codebook", "ground_truth", "double_coding",
 _KNOWN_SOURCE = ("path", "sheet", "id_column", "project_column", "respondent_column", "question_column",
                  "label", "description", "columns")
 _KNOWN_COLUMN = ("type", "label", "scale", "choices", "min", "max", "integer", "demographic", "required",
-                 "principle", "format")
+                 "principle", "format", "counts_people")
 _KNOWN_SCALE = ("labels", "kind", "higher_is_better", "missing")
 _KNOWN_REPORT = ("seed", "suppression", "quotes_per_question", "survey", "role_column", "facts", "outcomes",
-                 "codes")
+                 "codes", "invited_column")
 CODE_CHOICES = ("rules", "agreed")
 
 
@@ -239,6 +239,7 @@ def _parse_column(name: str, raw, key: str, scales, out: _Collector) -> ColumnSp
         scale_labels=scale_labels, choices=choices, min=low, max=high,
         integer=bool(raw.get("integer", False)), demographic=demographic, required=bool(required),
         principle=raw.get("principle"), scale_spec=scales[scale] if scale else None, format=date_format,
+        counts_people=bool(raw.get("counts_people", False)),
     )
 
 
@@ -359,6 +360,13 @@ def _check_report(report: dict, sources: dict[str, SourceSpec], out: _Collector)
     if role is not None and survey is not None and str(role) not in survey.columns:
         out.add("report.role_column", f"the survey source {survey.name!r} declares no column {role!r}; "
                 "declare it as a single_choice column or remove role_column")
+    invited = report.get("invited_column")
+    facts = sources.get(str(report.get("facts"))) if report.get("facts") is not None else \
+        next((s for s in sources.values() if s.one_row_per_project), None)
+    if invited is not None and (facts is None or str(invited) not in facts.columns
+                                or facts.columns[str(invited)].type != "number"):
+        out.add("report.invited_column", f"{invited!r} is not a number column of the project facts source; "
+                "declare it there (type: number) or remove invited_column")
     codes = report.get("codes", "rules")
     if codes not in CODE_CHOICES:
         out.add("report.codes", f"codes must be one of {', '.join(CODE_CHOICES)} (rules: the codebook's keyword "

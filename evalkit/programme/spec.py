@@ -86,6 +86,9 @@ class ColumnSpec:
         The whole scale (kind, direction, missing codes) for ``likert`` columns.
     format : str or None
         ``strftime`` format of a ``date`` column (day-first dates are read when None).
+    counts_people : bool
+        A number that counts people (e.g. co-producers in a project's facts): shown through
+        the suppression policy like any count of people.
     """
 
     name: str
@@ -102,6 +105,7 @@ class ColumnSpec:
     principle: str | None = None
     scale_spec: ScaleSpec | None = None
     format: str | None = None
+    counts_people: bool = False
 
 
 @dataclass(frozen=True)

@@ -77,102 +77,185 @@ def write_quarantine(programme, out_dir: Path) -> Path:
 class ReportData:
     """A programme as reports see it: redacted text, pseudonymous ids, a suppression policy.
 
+    Only the redacted, pseudonymised view is reachable from here: raw tables, raw ids, the
+    quarantine's records and the pseudonym salt stay on the programme, which this object
+    keeps private.
+
     Attributes
     ----------
-    name, synthetic, description : programme facts
-    projects : pandas.DataFrame
-        Indexed by project id: name, theme, description.
     tables : dict of str to pandas.DataFrame
         Every source, free text redacted and ids pseudonymised.
     policy : evalkit.privacy.suppression.SuppressionPolicy
         Small-number suppression applied to every table and chart.
+    seed : int
+        Seed for quotes and bootstrap intervals.
     """
 
-    programme: object
+    _programme: object
     tables: dict
     policy: object
     seed: int
 
-    def __getattr__(self, attr: str):
-        """Everything else (sources, config_path, report_settings...) comes from the programme."""
-        if attr.startswith("__") or attr == "programme":
-            raise AttributeError(attr)
-        return getattr(self.programme, attr)
-
     @property
     def name(self) -> str:
-        return self.programme.name
+        """The programme's name."""
+        return self._programme.name
 
     @property
     def synthetic(self) -> bool:
-        return bool(self.programme.synthetic)
+        """True for made-up data."""
+        return bool(self._programme.synthetic)
 
     @property
     def description(self) -> str:
-        return self.programme.description or ""
+        """The programme's description."""
+        return self._programme.description or ""
 
     @property
     def projects(self) -> pd.DataFrame:
-        return self.programme.projects
+        """Projects indexed by id: name, theme, description."""
+        return self._programme.projects
+
+    @property
+    def sources(self) -> dict:
+        """Each source's declaration (names, labels, scales; no data)."""
+        return self._programme.sources
+
+    @property
+    def report_settings(self) -> dict:
+        """The config's ``report:`` block."""
+        return self._programme.report_settings
+
+    @property
+    def config_path(self) -> Path:
+        """The programme's config file (for messages)."""
+        return self._programme.config_path
+
+    @property
+    def codebook_path(self) -> Path:
+        """The codebook file."""
+        return self._programme.codebook_path
+
+    @property
+    def member_check_files(self) -> list:
+        """Returned member-check workbooks."""
+        return list(self._programme.member_check_files)
+
+    @property
+    def privacy(self) -> dict:
+        """The names to redact (never the salt)."""
+        return {"names": tuple(self._programme.privacy.get("names") or ())}
+
+    @property
+    def quarantined_rows(self) -> pd.DataFrame:
+        """Rows set aside per source: ``source, label, rows`` (counts only, no content)."""
+        held = self._programme.quarantine
+        counts = held.groupby("source", sort=False).size() if not held.empty else pd.Series(dtype=int)
+        return pd.DataFrame({"source": list(counts.index),
+                             "label": [self.sources[s].label for s in counts.index],
+                             "rows": counts.to_numpy(dtype=int)})
+
+    @property
+    def codes_set_aside(self) -> int:
+        """Rows of the agreed-codes and double-coding files that pointed at no known answer or theme."""
+        return len(self._programme.code_problems)
+
+    @functools.cached_property
+    def roles(self):
+        """Which source feeds which section (:class:`evalkit.programme.roles.ReportRoles`)."""
+        from evalkit.programme.roles import report_roles
+
+        return report_roles(self)
 
     def source(self, name: str):
         """The source's column specification."""
-        return self.programme.sources[name]
+        return self.sources[name]
 
     def columns_of_type(self, source: str, kind: str) -> list[str]:
         """Names of a source's columns of one type (``likert``, ``free_text``...)."""
-        return self.programme.columns_of_type(source, kind)
+        return self._programme.columns_of_type(source, kind)
 
     def label(self, source: str, column: str) -> str:
         """The question text for a column (its label, else its name)."""
-        spec = self.programme.sources[source].columns[column]
+        spec = self.sources[source].columns[column]
         return spec.label or column
+
+    def redact(self, text: str) -> str:
+        """Remove personal details from one text (emails, phones, listed names...)."""
+        from evalkit.privacy.redact import redact
+
+        return redact(text, names=self.privacy["names"])
 
     @functools.cached_property
     def answers(self) -> pd.DataFrame:
-        """Every non-blank free-text answer, long: source, response_id, project_id, column, question, text."""
+        """Every non-blank written answer, long.
+
+        Columns ``source, response_id, project_id, person_id, column, question, text``;
+        ``question`` is the row's value of the source's ``question_column`` in long exports,
+        else the column's label.
+        """
         frames = []
-        for source in sorted(self.tables):
+        for source in self.tables:
             table = self.tables[source]
-            spec = self.programme.sources[source]
-            if spec.id_column == spec.project_column:
-                continue  # project-level facts, not people's answers
+            spec = self.sources[source]
+            if spec.one_row_per_project:
+                continue
             for column in self.columns_of_type(source, "free_text"):
-                part = table[[spec.id_column, spec.project_column, column]].dropna(subset=[column])
+                part = table[table[column].notna()]
+                question = (part[spec.question_column].astype(str).str.split().str.join(" ").to_numpy()
+                            if spec.question_column else self.label(source, column))
                 frames.append(pd.DataFrame({
                     "source": source, "response_id": part[spec.id_column].astype(str).to_numpy(),
-                    "project_id": part[spec.project_column].astype(str).to_numpy(), "column": column,
-                    "question": self.label(source, column), "text": part[column].astype(str).to_numpy(),
+                    "project_id": part[spec.project_column].astype(str).to_numpy(),
+                    "person_id": part[spec.person_column].astype(str).to_numpy(), "column": column,
+                    "question": question, "text": part[column].astype(str).to_numpy(),
                 }))
+        columns = ["source", "response_id", "project_id", "person_id", "column", "question", "text"]
         if not frames:
-            return pd.DataFrame(columns=["source", "response_id", "project_id", "column", "question", "text"])
-        return pd.concat(frames, ignore_index=True)
+            return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+        return pd.concat(frames, ignore_index=True)[columns]
+
+    def _known_codes(self, codes: pd.DataFrame | None) -> pd.DataFrame | None:
+        """Pseudonymise a code table and keep the codes of answers that loaded."""
+        if codes is None:
+            return None
+        out = pseudonymise_codes(self, codes)
+        loaded = set(zip(self.answers["source"], self.answers["response_id"]))
+        keep = [(s, r) in loaded for s, r in zip(out["source"], out["response_id"])]
+        return out[keep].reset_index(drop=True)
 
     @functools.cached_property
     def ground_truth(self) -> pd.DataFrame | None:
-        """The ground-truth themes (if the programme has them), with pseudonymous response ids."""
-        truth = self.programme.ground_truth
-        return None if truth is None else pseudonymise_codes(self, truth)
+        """The agreed codes (if any), pseudonymous, for answers that loaded."""
+        return self._known_codes(self._programme.ground_truth)
 
     @functools.cached_property
     def double_coding(self) -> pd.DataFrame | None:
-        """Two coders' codes (if the programme has them), with pseudonymous response ids."""
-        codes = self.programme.double_coding
-        return None if codes is None else pseudonymise_codes(self, codes)
+        """Two coders' codes (if any), pseudonymous, for answers that loaded."""
+        return self._known_codes(self._programme.double_coding)
 
     @functools.cached_property
     def codebook(self):
         """The programme's codebook."""
         from evalkit.coding import load_codebook
 
-        return load_codebook(self.programme.codebook_path)
+        return load_codebook(self.codebook_path)
 
     @functools.cached_property
     def coded(self) -> pd.DataFrame:
-        """Themes the rule coder finds in every answer: source, response_id, column, theme_id, evidence."""
+        """The themes reports use: ``source, response_id, project_id, column, theme_id, evidence``.
+
+        ``report.codes: rules`` (default) runs the codebook's keyword coder on every answer;
+        ``report.codes: agreed`` uses the agreed codes file (``ground_truth:``).
+        """
+        a = self.answers
+        columns = ["source", "response_id", "project_id", "column", "theme_id", "evidence"]
+        if self.roles.codes == "agreed" and self.ground_truth is not None:
+            codes = self.ground_truth.merge(a[["source", "response_id", "column", "project_id"]],
+                                            on=["source", "response_id", "column"], how="inner")
+            return codes.assign(evidence="agreed by people")[columns]
         from evalkit.coding import RuleCoder
 
-        a = self.answers
         codes = RuleCoder(self.codebook).code(a["text"].tolist(), response_ids=np.arange(len(a)))
         leaves = set(self.codebook.leaves())
         codes = codes[codes["theme_id"].isin(leaves)]
@@ -181,7 +264,7 @@ class ReportData:
             "source": rows["source"].to_numpy(), "response_id": rows["response_id"].to_numpy(),
             "project_id": rows["project_id"].to_numpy(), "column": rows["column"].to_numpy(),
             "theme_id": codes["theme_id"].to_numpy(), "evidence": codes["evidence"].to_numpy(),
-        })
+        }, columns=columns)
 
     @functools.cached_property
     def sentiment(self) -> pd.DataFrame:
@@ -191,10 +274,11 @@ class ReportData:
         scores = sentiment_scores(self.answers["text"].tolist())
         return pd.concat([self.answers.reset_index(drop=True), scores.drop(columns="response_id")], axis=1)
 
-    def quotes(self, project_id: str | None, source: str, column: str, n: int = 3, min_words: int = 6) -> list[str]:
+    def quotes(self, project_id: str | None, source: str, question: str, n: int = 3,
+               min_words: int = 6) -> list[str]:
         """Up to ``n`` redacted answers to one question, chosen reproducibly with the report seed."""
         a = self.answers
-        a = a[(a["source"] == source) & (a["column"] == column)]
+        a = a[(a["source"] == source) & (a["question"] == question)]
         if project_id is not None:
             a = a[a["project_id"] == project_id]
         a = a[a["text"].str.split().str.len() >= min_words]
@@ -244,7 +328,7 @@ def open_report(config, seed: int | None = None, programme=None) -> ReportData:
         tables[name] = t
     settings = programme.report_settings or {}
     policy = SuppressionPolicy.from_config(settings.get("suppression"))
-    return ReportData(programme=programme, tables=tables, policy=policy,
+    return ReportData(_programme=programme, tables=tables, policy=policy,
                       seed=int(settings.get("seed", 0) if seed is None else seed))
 
 
@@ -270,12 +354,10 @@ def prepare_bundle(config, seed: int, path: Path, programme=None) -> Path:
 
     Every notebook of a run then starts from this bundle instead of repeating the work.
     """
-    from evalkit.report import narrative, sections
+    from evalkit.report import sections
 
     report = open_report(config, seed=seed, programme=programme)
-    sections.profile(report)
-    for pair in narrative.outcome_pairs(report):
-        sections.synthesis(report, pair)
+    sections.prepare(report)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     with open(tmp, "wb") as fh:
@@ -286,7 +368,7 @@ def prepare_bundle(config, seed: int, path: Path, programme=None) -> Path:
 
 def pseudonymise_codes(report: ReportData, codes: pd.DataFrame) -> pd.DataFrame:
     """Replace raw response ids in a coding table (ground truth, double coding) by pseudonyms."""
-    pseudo = _pseudonymiser(report.programme)
+    pseudo = _pseudonymiser(report._programme)
     out = codes.copy()
     out["response_id"] = pseudo(out["response_id"]).to_numpy()
     return out

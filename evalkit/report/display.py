@@ -118,3 +118,51 @@ def show_quotes(quotes: list[str], *, heading: str | None = None, level: int = 3
 def show_heading(text: str, level: int = 2) -> None:
     """Display a heading computed at run time (e.g. a project's name)."""
     _display_html(f"<h{level}>{html.escape(text)}</h{level}>")
+
+
+def section_html(section) -> str:
+    """Return the HTML of a :class:`evalkit.report.blocks.Section` (empty for None)."""
+    from evalkit.report import blocks
+
+    if section is None:
+        return ""
+    parts = [f"<h2>{html.escape(section.heading)}</h2>"]
+    parts += [f"<p>{html.escape(p)}</p>" for p in section.intro if p]
+    for block in section.blocks:
+        if isinstance(block, blocks.Table):
+            parts.append(table_html(block.frame, block.caption, index=block.index, note=block.note))
+        elif isinstance(block, blocks.Figure):
+            parts.append(figure_html(block.figure))
+        elif isinstance(block, blocks.Quotes):
+            body = "".join(f"<blockquote><p>{html.escape(q)}</p></blockquote>" for q in block.quotes)
+            parts.append(f"<h3>{html.escape(block.heading)}</h3>" + (body or "<p>No answers to show.</p>"))
+        elif isinstance(block, blocks.Bullets):
+            head = f"<h3>{html.escape(block.heading)}</h3>" if block.heading else ""
+            body = "".join(f"<li>{html.escape(i)}</li>" for i in block.items)
+            parts.append(head + (f"<ul>{body}</ul>" if block.items else "<p>None.</p>"))
+        elif isinstance(block, blocks.Paragraphs):
+            parts.append("".join(f"<p>{html.escape(p)}</p>" for p in block.texts if p))
+        elif isinstance(block, blocks.Markdown):
+            from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+            parts.append(markdown2html_mistune(block.text))
+        else:
+            raise TypeError(f"unknown block {type(block).__name__}")
+    return "\n".join(parts)
+
+
+def show_section(section) -> None:
+    """Display a section in a notebook; nothing at all when the section is None (no data for it)."""
+    if section is not None:
+        _display_html(section_html(section))
+
+
+def show_sections(sections) -> None:
+    """Display each section of a list (nothing for an empty list)."""
+    for section in sections:
+        show_section(section)
+
+
+def show_title(title: str, paragraphs=()) -> None:
+    """Display the page's ``h1`` and the paragraphs (a list of str) under it."""
+    _display_html(f"<h1>{html.escape(title)}</h1>" + "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs if p))

@@ -1,38 +1,36 @@
 """Plain-language sentences for the top of every report, written from the data.
 
 Short sentences, everyday words, numbers that respect the suppression policy, and wording that
-does not overclaim: with eight small projects every finding is exploratory.
+does not overclaim. Every word about a scale comes from the scale itself: "agreed" is said only
+of agreement scales; other scales name their own best answers.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 
+from evalkit.programme.roles import OutcomePair, report_roles
+
 AGREE = (4, 5)
-DISAGREE = (1, 2)
-
-
-@dataclass(frozen=True)
-class OutcomePair:
-    """A before/after outcome measure: its name and the two columns that hold it."""
-
-    source: str
-    name: str
-    before: str
-    after: str
 
 
 def outcome_pairs(report) -> list[OutcomePair]:
-    """Find before/after measures: number columns named ``<measure>_before`` and ``<measure>_after``."""
-    pairs = []
-    for source in sorted(report.tables):
-        numbers = set(report.columns_of_type(source, "number"))
-        for col in sorted(numbers):
-            if col.endswith("_before") and col[: -len("_before")] + "_after" in numbers:
-                stem = col[: -len("_before")]
-                pairs.append(OutcomePair(source, stem.replace("_", " "), col, stem + "_after"))
-    return pairs
+    """The programme's before/after measures (``report.outcomes`` in the config, else found by name)."""
+    return list(report_roles(report).outcomes)
+
+
+def positive_words(scale) -> tuple[tuple[int, ...], str]:
+    """Return (the values counted as a positive answer, the verb for them) for a scale.
+
+    Agreement scales say "agreed"; any other scale names its best answers, e.g.
+    'answered "Very good" or "Good"'.
+    """
+    if scale is None:
+        return AGREE, "agreed"
+    values = scale.positive
+    if scale.kind == "agreement":
+        return values, "agreed"
+    named = " or ".join(f'"{scale.labels[v]}"' for v in values)
+    return values, f"answered {named}"
 
 
 def people(n: int, policy) -> str:
@@ -45,31 +43,44 @@ def people(n: int, policy) -> str:
     return f"{'about ' if shown != n else ''}{shown} {'person' if shown == 1 else 'people'}"
 
 
-def agreement_shares(survey: pd.DataFrame, items: list[str], labels: dict[str, str], policy) -> pd.DataFrame:
-    """Per Likert item: n answering, n agreeing, and the publishable percentage agreeing."""
+def agreement_shares(survey: pd.DataFrame, items: list[str], labels: dict[str, str], policy,
+                     positive=AGREE) -> pd.DataFrame:
+    """Per Likert item: n answering, n answering positively, and the publishable percentage.
+
+    ``positive`` holds the scale's positive values (:func:`positive_words`); the percentage
+    is worked out from unrounded counts and shown only when the policy allows.
+    """
     rows = []
     for item in items:
         values = survey[item].dropna().astype(int)
-        n, agree = len(values), int(values.isin(AGREE).sum())
+        n, agree = len(values), int(values.isin(positive).sum())
         rows.append({"item": item, "label": labels[item], "n": n, "agree": agree,
                      "pct": policy.percentage(agree, n)})
     return pd.DataFrame(rows)
 
 
-def principles_sentences(shares: pd.DataFrame) -> list[str]:
-    """Which statement most and fewest people agreed with (only publishable percentages)."""
+def principles_sentences(shares: pd.DataFrame, verb: str = "agreed") -> list[str]:
+    """Which question had the largest and the smallest share of positive answers.
+
+    Only publishable percentages are compared; equal shares are said as a tie; when some
+    questions are hidden the sentence says the comparison is among those shown.
+    """
     known = shares.dropna(subset=["pct"])
     if known.empty:
-        return ["Too few people answered to say how they rated the principles."]
+        return ["Too few people answered to say how they rated these questions."]
     known = known.sort_values(["pct", "item"], ascending=[False, True])
     top, bottom = known.iloc[0], known.iloc[-1]
     if top["pct"] == 0:
-        return ["No one agreed with any of the statements about the principles."]
-    out = [f"The statement most people agreed with was \"{top['label'].rstrip('.')}\" ({top['pct']:.0f}% agreed)."]
-    if bottom["item"] != top["item"]:
-        out.append(f"The statement fewest people agreed with was \"{bottom['label'].rstrip('.')}\" "
-                   f"({bottom['pct']:.0f}% agreed).")
-    return out
+        return [f"No one {verb} with any of the statements." if verb == "agreed"
+                else f"No one {verb} to any of the questions."]
+    if len(known) == 1:
+        return [f"{top['pct']:.0f}% {verb} for \"{top['label'].rstrip('.')}\"."]
+    hidden = len(shares) - len(known)
+    among = f" (of the {len(known)} questions with enough answers to show)" if hidden else ""
+    if top["pct"] == bottom["pct"]:
+        return [f"The same share of people, {top['pct']:.0f}%, {verb} for every question{among}."]
+    return [f"The largest share who {verb} was for \"{top['label'].rstrip('.')}\" ({top['pct']:.0f}%){among}.",
+            f"The smallest share who {verb} was for \"{bottom['label'].rstrip('.')}\" ({bottom['pct']:.0f}%)."]
 
 
 def themes_sentence(coded: pd.DataFrame, theme_names: dict[str, str], n_answers: int, policy, top: int = 3) -> str | None:
@@ -101,11 +112,18 @@ def change_sentence(effect: pd.Series | None, measure: str, policy) -> str:
             f"{effect['mean_after']:.1f}, {people(int(effect['n']), policy)}).{sure}")
 
 
-def rating_sentence(ratings: pd.Series, label: str, policy) -> str | None:
-    """'People rated X 4 out of 5 (the middle answer)' when enough people answered."""
+def rating_sentence(ratings: pd.Series, label: str, policy, scale=None) -> str | None:
+    """The middle answer to a rating question, in the scale's own words, when enough people answered."""
     values = ratings.dropna().astype(int)
     if values.empty:
         return None
     if not policy.summary_allowed(len(values)):
-        return f"Too few people rated \"{label.rstrip('?')}\" to show the result."
-    return f"The middle rating for \"{label.rstrip('?')}\" was {values.median():g} out of 5 ({people(len(values), policy)})."
+        return f"Too few people answered \"{label.rstrip('?')}\" to show the result."
+    middle = values.median()
+    if scale is not None and float(middle).is_integer() and int(middle) in scale.labels:
+        words = f"\"{scale.labels[int(middle)]}\" ({int(middle)} on a scale of {min(scale.labels)} to {max(scale.labels)})"
+    elif scale is not None:
+        words = f"{middle:g} on a scale of {min(scale.labels)} to {max(scale.labels)}"
+    else:
+        words = f"{middle:g}"
+    return f"The middle answer to \"{label.rstrip('?')}\" was {words} ({people(len(values), policy)})."

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import multiprocessing
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -67,6 +68,7 @@ class BuildResult:
 
     out_dir: Path
     outcomes: list[JobOutcome]
+    quarantined: int = 0
 
     @property
     def ok(self) -> bool:
@@ -77,6 +79,9 @@ class BuildResult:
         """Plain-text summary: counts per status and every failure in full."""
         counts = {s: sum(o.status == s for o in self.outcomes) for s in ("ran", "cached", "failed")}
         lines = [f"{self.out_dir}: {counts['ran']} ran, {counts['cached']} unchanged (cached), {counts['failed']} failed."]
+        if self.quarantined:
+            lines.append(f"{self.quarantined} row(s) with problems were set aside, not lost: the list is in "
+                         f"{self.out_dir / 'quarantine.csv'} (run evalkit validate to see why).")
         for o in self.outcomes:
             if o.error is not None:
                 lines.append(f"FAILED {o.error}  (partial notebook kept in {self.out_dir / o.job.ipynb_name})")
@@ -94,13 +99,14 @@ def plan_jobs(programme, settings: dict) -> list[Job]:
     """
     seed = int(settings.get("seed", 0))
     jobs = []
-    if getattr(programme, "double_coding", None) is not None:
+    double = getattr(programme, "double_coding", None)
+    if double is not None and not double.empty:
         jobs.append(Job(name="reliability", notebook="reliability_report.ipynb", title="How consistently people coded the answers",
                         group="Programme", parameters={"seed": seed}))
     jobs += [
-        Job(name=f"project-{pid}", notebook="project_report.ipynb", title=f"{row['name']} ({pid})",
+        Job(name=f"project-{name}", notebook="project_report.ipynb", title=f"{row['name']} ({pid})",
             group="Project reports", parameters={"project_id": pid, "seed": seed})
-        for pid, row in programme.projects.iterrows()
+        for (pid, row), name in zip(programme.projects.iterrows(), safe_names(programme.projects.index))
     ]
     jobs.append(Job(name="easy-read", notebook="easy_read.ipynb", title="Easy read summary of the programme",
                     group="Programme", parameters={"seed": seed}, easy_read=True))
@@ -110,6 +116,23 @@ def plan_jobs(programme, settings: dict) -> list[Job]:
 
 
 _SLOWEST = ("reliability", "programme")
+_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def safe_names(ids) -> list[str]:
+    """File-name parts for project ids: letters, digits, ``-`` and ``_`` only, never repeated.
+
+    An id that changes when made safe (spaces, slashes, ``../``) gets a short hash of itself
+    added, so two ids never share a page and no page is written outside the output folder.
+    """
+    out, seen = [], set()
+    for pid in map(str, ids):
+        name = _UNSAFE.sub("-", pid).strip("-") or "project"
+        if name != pid or name.casefold() in seen:
+            name = f"{name}-{mf.sha256_text(pid)[:6]}"
+        seen.add(name.casefold())
+        out.append(name)
+    return out
 
 
 def _longest_first(jobs: list[Job]) -> list[Job]:
@@ -271,7 +294,7 @@ def build_reports(config: str | os.PathLike, out_dir: str | os.PathLike, *, jobs
     ordered = [outcomes[j.name] for j in planned]
     _write_text(out / CACHE_FILE, mf.dumps(cache))
     _write_index_and_manifest(programme, out, ordered, provenance, footer)
-    return BuildResult(out, ordered)
+    return BuildResult(out, ordered, quarantined=len(programme.quarantine))
 
 
 def _run_jobs(planned, stale, cache, keys, outcomes, out, footer, config_rel, notebooks, bundle, workers, ctx) -> None:

@@ -1,29 +1,28 @@
 """The content of each report section, computed from a :class:`~evalkit.report.data.ReportData`.
 
-Notebooks stay narrative: they call these functions and display what comes back. Every table
-returned here has passed through the programme's suppression policy.
+Every section builder returns a :class:`~evalkit.report.blocks.Section`, or None when the
+programme has no data for it (no ratings, no written answers, no outcome measure...), so pages
+show only what the programme has. Which source feeds which section comes from the config's
+``report:`` block or the column types (:func:`evalkit.programme.roles.report_roles`); all
+wording comes from the config and the data. Every table has passed through the programme's
+suppression policy, and every count is of people.
 """
 from __future__ import annotations
 
 import pandas as pd
 
 from evalkit import compare
-from evalkit.compare.programme import survey_layout
+from evalkit.compare.programme import PERSON, PROJECT, canonical_table, survey_layout
 from evalkit.figures import FigureWithAlt
 from evalkit.report import narrative
+from evalkit.report.blocks import Bullets, Figure, Markdown, Paragraphs, Quotes, Section, Table  # noqa: F401
 
-SURVEY = "feedback_survey"
-SESSIONS = "session_feedback"
+CAUTION = ("When few people answer, treat every finding as a prompt for discussion, not a proven result.")
 
 
 def theme_names(report) -> dict[str, str]:
     """Theme id -> plain name, from the programme's codebook."""
     return {tid: theme.name for tid, theme in report.codebook.themes.items()}
-
-
-def survey_coded(report, source: str = SURVEY) -> pd.DataFrame:
-    """The rule coder's themes for one source's answers."""
-    return report.coded[report.coded["source"] == source]
 
 
 def _cached(report, key, compute):
@@ -34,144 +33,80 @@ def _cached(report, key, compute):
     return cache[key]
 
 
+def survey_name(report) -> str | None:
+    """The main survey source (None when the programme has none)."""
+    return report.roles.survey
+
+
+def survey_coded(report, source: str | None = None) -> pd.DataFrame:
+    """The themes reports use for one source's answers (default: the survey)."""
+    source = source or survey_name(report)
+    return report.coded[report.coded["source"] == source]
+
+
+def _people(report, source: str) -> pd.DataFrame:
+    """One row per person of a source, keys under fixed names (cached)."""
+    return _cached(report, ("people", source), lambda: canonical_table(report, source, per_person=True))
+
+
+def people_count(report, source: str, project_id: str | None = None) -> int:
+    """How many people answered a source (in one project, or in all)."""
+    people = _people(report, source)
+    if project_id is not None:
+        people = people[people[PROJECT] == project_id]
+    return len(people)
+
+
+def projects_with_rows(report) -> list[str]:
+    """Declared projects with at least one row in some source, in config order."""
+    seen = set()
+    for name, table in report.tables.items():
+        seen.update(table[report.sources[name].project_column].dropna().astype(str))
+    return [p for p in report.projects.index if p in seen]
+
+
+def has_rows(report, project_id: str) -> bool:
+    """Whether a project has any row in any source."""
+    return project_id in projects_with_rows(report)
+
+
+def _survey_items(report) -> list[str]:
+    source = survey_name(report)
+    return [] if source is None else report.columns_of_type(source, "likert")
+
+
+def _survey_texts(report) -> list[str]:
+    source = survey_name(report)
+    return [] if source is None else report.columns_of_type(source, "free_text")
+
+
+def prepare(report) -> None:
+    """Do the work every page shares once (codes, tone, profiles, syntheses) so a bundle carries it."""
+    if survey_name(report) is not None:
+        profile(report)
+    for pair in narrative.outcome_pairs(report):
+        outcome_effects(report, pair)
+        if len(synthesis_projects(report, pair)) >= 2:
+            synthesis(report, pair)
+
+
 def profile(report) -> compare.ProgrammeProfile:
-    """Per-project profile tables (roles, response rates, Likert, medians, sentiment, themes)."""
+    """Per-project profile tables of the survey (roles, response rates, ratings, medians, tone, themes)."""
     def compute():
-        scores = report.sentiment[report.sentiment["source"] == SURVEY]
-        return compare.profile_programme(report, coded=survey_coded(report), sentiment=scores)
+        source = survey_name(report)
+        scores = report.sentiment[report.sentiment["source"] == source]
+        scores = scores.rename(columns={"project_id": PROJECT})
+        coded = survey_coded(report) if _survey_texts(report) else None
+        return compare.profile_programme(report, coded=coded, sentiment=scores if len(scores) else None)
 
     return _cached(report, "profile", compute)
 
 
-def for_project(table: pd.DataFrame, project_id: str, column: str = "project_id") -> pd.DataFrame:
+def for_project(table: pd.DataFrame | None, project_id: str, column: str = PROJECT) -> pd.DataFrame | None:
     """Rows of a programme table that belong to one project (all rows if it has no project column)."""
-    if column not in table.columns:
+    if table is None or column not in table.columns:
         return table
     return table[table[column] == project_id].reset_index(drop=True)
-
-
-def project_summary(report, project_id: str) -> list[str]:
-    """Plain-language key findings for one project, in short sentences."""
-    policy = report.policy
-    survey = for_project(report.tables[SURVEY], project_id)
-    layout = survey_layout(report)
-    name = report.projects.loc[project_id, "name"]
-    lines = [f"{narrative.people(len(survey), policy).capitalize()} answered the feedback survey for {name}."]
-    shares = narrative.agreement_shares(survey, list(layout.items), dict(layout.labels), policy)
-    lines += narrative.principles_sentences(shares)
-    coded = for_project(survey_coded(report), project_id)
-    themes = narrative.themes_sentence(coded, theme_names(report), len(survey), policy)
-    if themes:
-        lines.append(themes)
-    for pair in narrative.outcome_pairs(report):
-        effect = project_effect(report, pair, project_id)
-        lines.append(narrative.change_sentence(effect, pair.name, policy))
-    if SESSIONS in report.tables:
-        sessions = for_project(report.tables[SESSIONS], project_id)
-        for col in report.columns_of_type(SESSIONS, "likert"):
-            sentence = narrative.rating_sentence(sessions[col], report.label(SESSIONS, col), policy)
-            if sentence:
-                lines.append(sentence)
-    return lines
-
-
-def outcome_effects(report, pair: narrative.OutcomePair) -> pd.DataFrame:
-    """Standardised mean change (SMCR, Hedges-corrected) per project for one before/after measure."""
-    from evalkit.effect_sizes import paired_effects
-
-    def compute():
-        spec = report.sources[pair.source]
-        return paired_effects(report.tables[pair.source], pair.before, pair.after, spec.project_column,
-                              source=spec.path.name)
-
-    return _cached(report, ("effects", pair), compute)
-
-
-def project_effect(report, pair: narrative.OutcomePair, project_id: str) -> pd.Series | None:
-    """One project's row of :func:`outcome_effects`, or None if it has too few pairs."""
-    effects = outcome_effects(report, pair)
-    rows = effects[effects["project"] == project_id]
-    return None if rows.empty else rows.iloc[0]
-
-
-def effect_table(effects: pd.DataFrame, report, names: bool = True) -> pd.DataFrame:
-    """Display table of per-project effects; effects resting on too few people are withheld."""
-    policy = report.policy
-    rows = []
-    for _, e in effects.iterrows():
-        n = int(e["n"])
-        fmt = lambda v, d=2: policy.format_summary(float(v), n, decimals=d)  # noqa: E731
-        rows.append({
-            "Project": report.projects.loc[e["project"], "name"] if names else e["project"],
-            "People (before and after)": policy.format_count(n),
-            "Mean before": fmt(e["mean_before"], 1), "Mean after": fmt(e["mean_after"], 1),
-            "Standardised change": fmt(e["yi"]),
-            "95% CI": (f"{e['ci_low']:.2f} to {e['ci_high']:.2f}" if policy.summary_allowed(n) else "*"),
-        })
-    return pd.DataFrame(rows)
-
-
-def likert_chart(report, project_id: str | None = None) -> FigureWithAlt:
-    """Diverging stacked bars of the survey's Likert items, for a project or the programme."""
-    layout = survey_layout(report)
-    survey = report.tables[SURVEY] if project_id is None else for_project(report.tables[SURVEY], project_id)
-    who = report.name if project_id is None else report.projects.loc[project_id, "name"]
-    return compare.likert_diverging_chart(survey, list(layout.items), labels=dict(layout.labels),
-                                          title=f"{who}: how people rated co-production", policy=report.policy)
-
-
-def medians_table(report, project_id: str | None = None) -> pd.DataFrame:
-    """Median answer per statement with its bootstrap 95% CI, labelled in plain words."""
-    layout = survey_layout(report)
-    medians = profile(report).medians
-    if project_id is not None:
-        medians = for_project(medians, project_id)
-    labels = dict(layout.labels)
-    out = pd.DataFrame({"Statement": [labels.get(i, i) for i in medians["item"]],
-                        "People": medians["n"].to_numpy(), "Median": medians["median"].to_numpy(),
-                        "95% CI": [f"{lo} to {hi}" if lo != "*" else "*" for lo, hi in zip(medians["ci_low"], medians["ci_high"])]})
-    if project_id is None and "project_id" in medians.columns:
-        out.insert(0, "Project", [report.projects.loc[p, "name"] for p in medians["project_id"]])
-    return out
-
-
-def theme_table(report, project_id: str) -> pd.DataFrame:
-    """Themes raised in one project's answers, with how many answers raised each."""
-    themes = profile(report).themes
-    if themes is None:
-        return pd.DataFrame()
-    names = theme_names(report)
-    table = for_project(themes, project_id)
-    return pd.DataFrame({"Theme": [names.get(t, t) for t in table["theme_id"]],
-                         "Respondents who raised it": table["n"].to_numpy(),
-                         "Share of respondents": table["n %"].to_numpy()})
-
-
-def quotes_by_question(report, project_id: str, source: str = SURVEY, n: int | None = None) -> dict[str, list[str]]:
-    """Question text -> a few redacted answers from one project (chosen with the report seed)."""
-    n = n or int((report.report_settings or {}).get("quotes_per_question", 3))
-    return {report.label(source, col): report.quotes(project_id, source, col, n=n)
-            for col in report.columns_of_type(source, "free_text")}
-
-
-def joint_display(report, project_id: str) -> pd.DataFrame:
-    """Numbers beside themes and quotes for one project (mixed-methods joint display)."""
-    return compare.programme_joint_display(report, project_id, coded=survey_coded(report))
-
-
-def rating_table(report, project_id: str | None, source: str = SESSIONS) -> pd.DataFrame:
-    """Counts of each rating (suppressed) for a session-feedback rating question."""
-    from evalkit.privacy.suppression import suppress_table
-
-    table = report.tables[source] if project_id is None else for_project(report.tables[source], project_id)
-    col = report.columns_of_type(source, "likert")[0]
-    labels = report.sources[source].columns[col].scale_labels
-    counts = table[col].value_counts().reindex(sorted(labels), fill_value=0)
-    frame = pd.DataFrame({"Rating": [f"{k} {labels[k]}" for k in counts.index], "People": counts.to_numpy(),
-                          "Total": len(table[col].dropna())})
-    shown = suppress_table(frame, ["People", "Total"], percent_of={"People": "Total"}, policy=report.policy,
-                           additive_columns=None)
-    return shown.drop(columns=["Total"])
 
 
 def project_names(report) -> dict[str, str]:
@@ -179,123 +114,663 @@ def project_names(report) -> dict[str, str]:
     return report.projects["name"].to_dict()
 
 
-def projects_table(report) -> pd.DataFrame:
-    """Projects at a glance: theme, evaluation methods, co-producers, sessions, respondents, response rate."""
+def _scale(report):
+    layout = survey_layout(report)
+    return layout.scale
+
+
+def _shares(report, project_id: str | None):
+    """Per rating question: people answering, answering positively, and the publishable share."""
+    layout = survey_layout(report)
+    people = _people(report, survey_name(report))
+    if project_id is not None:
+        people = people[people[PROJECT] == project_id]
+    positive, verb = narrative.positive_words(layout.scale)
+    shares = narrative.agreement_shares(people, list(layout.items), dict(layout.labels), report.policy, positive)
+    return shares, verb
+
+
+def _themes_line(report, project_id: str | None) -> str | None:
+    if not _survey_texts(report):
+        return None
+    coded = survey_coded(report)
+    if project_id is not None:
+        coded = for_project(coded, project_id)
+    return narrative.themes_sentence(coded, theme_names(report), 0, report.policy)
+
+
+def _survey_label(report) -> str:
+    return report.sources[survey_name(report)].label
+
+
+def quarantine_sentence(report) -> str | None:
+    """One plain sentence on rows set aside because of problems in the data, or None."""
+    held = report.quarantined_rows
+    total = int(held["rows"].sum()) if len(held) else 0
+    codes = report.codes_set_aside
+    parts = []
+    if total:
+        where = ", ".join(f"{r} from {label}" for label, r in zip(held["label"], held["rows"]))
+        parts.append(f"{total} row{'s' if total != 1 else ''} of data could not be used because of problems "
+                     f"in the files ({where}); the research team has the list in quarantine.csv.")
+    if codes:
+        parts.append(f"{codes} coded answer{'s' if codes != 1 else ''} pointed at no known answer or theme "
+                     "and were set aside.")
+    return " ".join(parts) or None
+
+
+# --- project page ---------------------------------------------------------------------------
+
+def project_summary(report, project_id: str) -> list[str]:
+    """Plain-language key findings for one project, in short sentences."""
     policy = report.policy
-    facts = report.tables.get("project_facts")
-    rates = profile(report).response_rates
-    rows = []
-    for pid, project in report.projects.iterrows():
-        row = {"Project": project["name"], "Topic": project["theme"]}
-        if facts is not None:
-            f = for_project(facts, pid)
-            if not f.empty:
-                f = f.iloc[0]
-                row["Evaluation methods"] = ", ".join(m.strip() for m in str(f.get("evaluation_methods", "")).split(";") if m.strip())
-                row["Co-producers"] = policy.format_count(int(f["n_coproducers"])) if pd.notna(f.get("n_coproducers")) else ""
-                row["Sessions held"] = str(int(f["sessions_held"])) if pd.notna(f.get("sessions_held")) else ""
-        if rates is not None:
-            r = for_project(rates, pid)
-            if not r.empty:
-                row["Survey respondents"] = r.iloc[0]["respondents"]
-                row["Response rate"] = r.iloc[0]["response rate"]
-        rows.append(row)
-    return pd.DataFrame(rows)
+    if not has_rows(report, project_id):
+        return ["No answers from this project were in the data files, so there is nothing to report yet."]
+    lines = []
+    survey = survey_name(report)
+    if survey is not None:
+        n = people_count(report, survey, project_id)
+        lines.append(f"{narrative.people(n, policy).capitalize()} answered {_survey_label(report)}.")
+        if n and _survey_items(report):
+            shares, verb = _shares(report, project_id)
+            lines += narrative.principles_sentences(shares, verb)
+        themes = _themes_line(report, project_id) if n else None
+        if themes:
+            lines.append(themes)
+    for pair in narrative.outcome_pairs(report):
+        effects = outcome_effects(report, pair)
+        if project_id in set(effects["project"]):
+            lines.append(narrative.change_sentence(project_effect(report, pair, project_id), pair.name, policy))
+    for source in report.roles.others:
+        part = for_project(report.tables[source], project_id, report.sources[source].project_column)
+        for col in report.columns_of_type(source, "likert"):
+            spec = report.sources[source].columns[col]
+            values = narrative_values(report, source, col, project_id)
+            sentence = narrative.rating_sentence(values, spec.label or col, policy, spec.scale_spec) if len(part) else None
+            if sentence:
+                lines.append(sentence)
+    return lines
+
+
+def narrative_values(report, source: str, column: str, project_id: str | None) -> pd.Series:
+    """One answer per person to one rating question of a source (in one project, or all)."""
+    people = _people(report, source)
+    if project_id is not None:
+        people = people[people[PROJECT] == project_id]
+    return people[column]
+
+
+def main_points(report, project_id: str | None = None) -> Section:
+    """The main points of a project page (or of the programme page when ``project_id`` is None)."""
+    lines = project_summary(report, project_id) if project_id is not None else programme_summary(report)
+    intro = ["These are the main things the answers show, in short sentences. The sections below give the detail."]
+    return Section("The main points", intro, [Bullets(lines)])
+
+
+def who_answered(report, project_id: str) -> Section | None:
+    """How many people answered the survey in one project, by role when the config names a role column."""
+    survey = survey_name(report)
+    if survey is None or not has_rows(report, project_id):
+        return None
+    n = people_count(report, survey, project_id)
+    intro = [f"{narrative.people(n, report.policy).capitalize()} answered {_survey_label(report)}."]
+    blocks = []
+    if report.roles.role_column and n:
+        blocks.append(Table(roles_table(report, project_id), "People who answered, by role", index=True,
+                            note=report.policy.statement()))
+    return Section("Who answered", intro, blocks)
+
+
+def _ratings_blocks(report, project_id: str | None) -> list:
+    blocks = []
+    layout = survey_layout(report)
+    if len(layout.levels) <= 5:
+        blocks.append(Figure(likert_chart(report, project_id)))
+    blocks.append(Table(distribution_table(report, project_id), "How many people gave each answer, question by question",
+                        note=report.policy.statement()))
+    blocks.append(Table(medians_table(report, project_id),
+                        f"Middle answer (median) for each question, with a 95% confidence interval ({_scale_key(layout)})"))
+    return blocks
+
+
+def _scale_key(layout) -> str:
+    labels = layout.level_labels
+    return ", ".join(f"{v} = {labels[v]}" for v in sorted(labels))
+
+
+def _ratings_heading(report) -> tuple[str, str]:
+    scale = _scale(report)
+    if scale is None or scale.kind == "agreement":
+        return ("How far people agreed with each statement",
+                "Each statement was answered on a scale from \"" + _end_labels(report) + "\".")
+    return ("How people answered the rating questions",
+            "Each question was answered on a scale from \"" + _end_labels(report) + "\".")
+
+
+def _end_labels(report) -> str:
+    layout = survey_layout(report)
+    values = sorted(layout.level_labels)
+    return f"{layout.level_labels[values[0]]}\" ({values[0]}) to \"{layout.level_labels[values[-1]]}\" ({values[-1]})"
+
+
+def ratings(report, project_id: str | None = None) -> Section | None:
+    """Rating questions of the survey: chart, answer counts and medians."""
+    if not _survey_items(report) or (project_id is not None and not people_count(report, survey_name(report), project_id)):
+        return None
+    heading, intro = _ratings_heading(report)
+    return Section(heading, [intro], _ratings_blocks(report, project_id))
+
+
+def what_people_said(report, project_id: str) -> Section | None:
+    """Themes in one project's written answers, and a few quotes per question."""
+    if not _survey_texts(report) or not people_count(report, survey_name(report), project_id):
+        return None
+    blocks = [Table(theme_table(report, project_id), "Themes in people's written answers",
+                    note=report.policy.statement())]
+    for question, quotes in quotes_by_question(report, project_id).items():
+        blocks.append(Quotes(question, quotes))
+    return Section("What people said", [coding_method(report),
+                   "The quotes are chosen at random; names and contact details are removed."], blocks)
+
+
+def coding_method(report) -> str:
+    """One sentence on where the themes came from (the config's ``report.codes``)."""
+    if report.roles.codes == "agreed":
+        return ("People read the written answers and agreed which themes each one raises. One answer can "
+                "raise several themes.")
+    return ("A computer matched the words in each written answer against the programme's list of themes, so "
+            "people should check the themes ring true. One answer can raise several themes.")
+
+
+def numbers_beside_words(report, project_id: str) -> Section | None:
+    """Ratings next to the theme people wrote about most for the same principle, with a quote."""
+    source = survey_name(report)
+    if source is None or not _survey_texts(report) or not people_count(report, source, project_id):
+        return None
+    if not any(report.sources[source].columns[i].principle for i in _survey_items(report)):
+        return None
+    return Section("Numbers beside words",
+                   ["Each rating question is shown next to the theme people wrote about most for the same "
+                    "principle, with a quote, so numbers and words can be read together."],
+                   [Table(joint_display(report, project_id), "Ratings, themes and quotes side by side")])
+
+
+def outcomes(report, project_id: str) -> list[Section]:
+    """One section per before/after measure the project has scores for."""
+    out = []
+    for pair in narrative.outcome_pairs(report):
+        effects = outcome_effects(report, pair)
+        mine = effects[effects["project"] == project_id]
+        if mine.empty:
+            continue
+        effect = project_effect(report, pair, project_id)
+        out.append(Section(f"{pair.name[:1].upper()}{pair.name[1:]} before and after",
+                           [f"Some people gave {pair.name} scores at the start and at the end. " + CHANGE_GUIDE],
+                           [Paragraphs([narrative.change_sentence(effect, pair.name, report.policy)]),
+                            Table(effect_table(mine, report), f"Change in {pair.name} scores")]))
+    return out
+
+
+CHANGE_GUIDE = ("The standardised change puts different measures on one scale: 0.2 is a small change, 0.5 "
+                "medium and 0.8 large. This was not a trial, so a change cannot be put down to the project alone.")
+
+
+def other_sources(report, project_id: str | None = None) -> list[Section]:
+    """One section per other source with ratings or written answers (its label and description from the config)."""
+    out = []
+    for source in report.roles.others:
+        spec = report.sources[source]
+        table = report.tables[source]
+        if project_id is not None:
+            table = for_project(table, project_id, spec.project_column)
+        if table.empty:
+            continue
+        blocks = []
+        for col in report.columns_of_type(source, "likert"):
+            blocks.append(Table(rating_table(report, project_id, source, col), spec.columns[col].label or col,
+                                note=report.policy.statement()))
+        for question, quotes in quotes_by_question(report, project_id, source=source).items():
+            blocks.append(Quotes(question, quotes))
+        n = people_count(report, source, project_id)
+        intro = [spec.description] if spec.description else []
+        intro.append(f"{narrative.people(n, report.policy).capitalize()} answered.")
+        out.append(Section(spec.label[:1].upper() + spec.label[1:], intro, blocks))
+    return out
+
+
+def about_project(report) -> Section:
+    """How the project page was made, and the suppression statement."""
+    texts = ["Names, emails, phone numbers, postcodes, NHS numbers and web addresses were removed from every quote "
+             "before this report was made.", report.policy.statement(), CAUTION]
+    if _survey_texts(report):
+        texts.insert(0, coding_method(report))
+    return Section("About this report", [], [Paragraphs(texts)])
+
+
+# --- tables and charts ------------------------------------------------------------------------
+
+def likert_chart(report, project_id: str | None = None) -> FigureWithAlt:
+    """Diverging stacked bars of the survey's rating questions, for a project or the programme."""
+    layout = survey_layout(report)
+    people = _people(report, survey_name(report))
+    if project_id is not None:
+        people = people[people[PROJECT] == project_id]
+    who = report.name if project_id is None else report.projects.loc[project_id, "name"]
+    return compare.likert_diverging_chart(people, list(layout.items), labels=dict(layout.labels),
+                                          levels=worst_first(layout), level_labels=layout.level_labels,
+                                          scale=layout.scale, title=f"{who}: how people answered",
+                                          policy=report.policy)
+
+
+def worst_first(layout) -> list[int]:
+    """The scale's values from worst to best (the order the diverging chart draws them)."""
+    scale = layout.scale
+    return sorted(layout.levels, reverse=scale is not None and not scale.higher_is_better)
+
+
+def distribution_table(report, project_id: str | None = None) -> pd.DataFrame:
+    """People giving each answer to each rating question (suppressed; the chart's data)."""
+    layout = survey_layout(report)
+    table = profile(report).likert
+    if project_id is not None:
+        table = for_project(table, project_id)
+    else:
+        table = table[table[PROJECT] == "All projects"] if PROJECT in table and (table[PROJECT] == "All projects").any() else table
+    labels = dict(layout.labels)
+    out = table.rename(columns={"item": "Question", "n": "People"})
+    if "Question" in out:
+        out["Question"] = out["Question"].map(lambda i: labels.get(i, i))
+    if PROJECT in out.columns:
+        names = project_names(report)
+        out[PROJECT] = out[PROJECT].map(lambda p: names.get(p, p))
+        out = out.rename(columns={PROJECT: "Project"})
+    return out.reset_index(drop=True)
+
+
+def medians_table(report, project_id: str | None = None) -> pd.DataFrame:
+    """Median answer per question with its bootstrap 95% CI, labelled in plain words."""
+    layout = survey_layout(report)
+    medians = profile(report).medians
+    if project_id is not None:
+        medians = for_project(medians, project_id)
+    labels = dict(layout.labels)
+    out = pd.DataFrame({"Question": [labels.get(i, i) for i in medians["item"]],
+                        "People": medians["n"].to_numpy(), "Median": medians["median"].to_numpy(),
+                        "95% CI": [f"{lo} to {hi}" if lo != "*" else "*" for lo, hi in zip(medians["ci_low"], medians["ci_high"])]})
+    if project_id is None and PROJECT in medians.columns:
+        names = project_names(report)
+        out.insert(0, "Project", [names.get(p, p) for p in medians[PROJECT]])
+    return out
+
+
+def theme_table(report, project_id: str) -> pd.DataFrame:
+    """Themes raised in one project's answers, with how many people raised each."""
+    themes = profile(report).themes
+    if themes is None:
+        return pd.DataFrame({"Theme": [], "People who raised it": [], "Share of people": []})
+    names = theme_names(report)
+    table = for_project(themes, project_id)
+    return pd.DataFrame({"Theme": [names.get(t, t) for t in table["theme_id"]],
+                         "People who raised it": table["n"].to_numpy(),
+                         "Share of people": table["n %"].to_numpy()})
+
+
+def quotes_by_question(report, project_id: str | None, source: str | None = None, n: int | None = None) -> dict[str, list[str]]:
+    """Question -> a few redacted answers (chosen with the report seed), questions in order of appearance."""
+    source = source or survey_name(report)
+    n = n if n is not None else int((report.report_settings or {}).get("quotes_per_question", 3))
+    answers = report.answers[report.answers["source"] == source]
+    if project_id is not None:
+        answers = answers[answers["project_id"] == project_id]
+    questions = list(dict.fromkeys(answers["question"]))
+    out = {q: report.quotes(project_id, source, q, n=n) for q in questions}
+    return {q: quotes for q, quotes in out.items() if quotes}
+
+
+def joint_display(report, project_id: str) -> pd.DataFrame:
+    """Numbers beside themes and quotes for one project (mixed-methods joint display)."""
+    return compare.programme_joint_display(report, project_id, coded=survey_coded(report))
+
+
+def rating_table(report, project_id: str | None, source: str, column: str) -> pd.DataFrame:
+    """People giving each answer to one rating question of a source (suppressed)."""
+    from evalkit.privacy.suppression import suppress_table
+
+    values = narrative_values(report, source, column, project_id)
+    scale = report.sources[source].columns[column].scale_spec
+    labels = scale.labels
+    counts = values.dropna().astype(int).value_counts().reindex(sorted(labels), fill_value=0)
+    frame = pd.DataFrame({"Answer": [f"{k} {labels[k]}" for k in counts.index], "People": counts.to_numpy(),
+                          "Total": int(counts.sum())})
+    shown = suppress_table(frame, ["People", "Total"], percent_of={"People": "Total"}, policy=report.policy,
+                           additive_columns=None)
+    return shown.drop(columns=["Total"])
+
+
+def roles_table(report, project_id: str | None = None) -> pd.DataFrame:
+    """People by role (suppressed), one row per project named in words, plus the programme total."""
+    by_role = profile(report).by_role
+    if project_id is not None:
+        by_role = by_role.loc[[project_id]] if project_id in by_role.index else by_role.head(0)
+    names = project_names(report)
+    shown = by_role.rename(index=lambda p: names.get(p, p))
+    shown.index.name = "Project"
+    return shown
+
+
+def sentiment_table(report) -> pd.DataFrame:
+    """Tone of the survey's written answers per project (suppressed), projects named in words."""
+    table = profile(report).sentiment.copy()
+    names = project_names(report)
+    table.insert(0, "Project", [names.get(p, p) for p in table.pop(PROJECT)])
+    return table
+
+
+# --- programme page ---------------------------------------------------------------------------
+
+def _projects_phrase(report) -> str:
+    counted = projects_with_rows(report)
+    declared = len(report.projects)
+    k = len(counted)
+    text = f"{k} project{'s' if k != 1 else ''} took part" if k != 1 else "One project took part"
+    if declared > k:
+        missing = declared - k
+        text += f" ({missing} more {'is' if missing == 1 else 'are'} listed but had no answers in the data)"
+    return text + "."
 
 
 def programme_summary(report) -> list[str]:
     """Plain-language key findings for the whole programme."""
     policy = report.policy
-    survey = report.tables[SURVEY]
-    layout = survey_layout(report)
-    lines = [f"{len(report.projects)} projects took part. "
-             f"{narrative.people(len(survey), policy).capitalize()} answered the feedback survey."]
-    shares = narrative.agreement_shares(survey, list(layout.items), dict(layout.labels), policy)
-    lines += narrative.principles_sentences(shares)
-    themes = narrative.themes_sentence(survey_coded(report), theme_names(report), len(survey), policy)
-    if themes:
-        lines.append(themes)
+    lines = [_projects_phrase(report)]
+    survey = survey_name(report)
+    if survey is not None:
+        n = people_count(report, survey)
+        lines.append(f"{narrative.people(n, policy).capitalize()} answered {_survey_label(report)}.")
+        if _survey_items(report):
+            shares, verb = _shares(report, None)
+            lines += narrative.principles_sentences(shares, verb)
+        themes = _themes_line(report, None)
+        if themes:
+            lines.append(themes)
     for pair in narrative.outcome_pairs(report):
-        syn = synthesis(report, pair)
-        lines.append(syn.sentence)
-    lines.append("Projects were small and each evaluated itself in its own way, so these findings are "
-                 "exploratory: a starting point for discussion, not proof.")
+        if len(synthesis_projects(report, pair)) >= 2:
+            lines.append(synthesis(report, pair).sentence)
+    held = quarantine_sentence(report)
+    if held:
+        lines.append(held)
+    if len(projects_with_rows(report)) > 1:
+        lines.append("Each project evaluated itself in its own way, so these findings are exploratory: a "
+                     "starting point for discussion, not proof.")
     return lines
 
 
-class Synthesis:
-    """Per-project effects of one outcome, their random-effects meta-analysis and sensitivity checks."""
-
-    def __init__(self, report, pair: narrative.OutcomePair, method: str = "REML", knapp_hartung: bool = True):
-        from evalkit.forest import forest_plot
-        from evalkit.synthesis import leave_one_out, random_effects, subgroup_analysis
-
-        names = project_names(report)
-        themes = report.projects["theme"].to_dict()
-        self.pair = pair
-        all_effects = outcome_effects(report, pair)
-        allowed = [report.policy.summary_allowed(int(n)) for n in all_effects["n"]]
-        self.withheld = all_effects[[not a for a in allowed]]
-        self.effects = all_effects[allowed].reset_index(drop=True)
-        labels = [names[p] for p in self.effects["project"]]
-        self.result = random_effects(self.effects["yi"], self.effects["vi"], method=method, knapp_hartung=knapp_hartung)
-        self.forest = forest_plot(self.result, self.effects["yi"], self.effects["vi"], labels,
-                                  effect_label=f"Standardised change in {pair.name} (SMCR)",
-                                  title=f"Change in {pair.name}, project by project and combined")
-        self.leave_one_out = leave_one_out(self.effects["yi"], self.effects["vi"], labels, method=method,
-                                           knapp_hartung=knapp_hartung)
-        self.subgroups = subgroup_analysis(self.effects["yi"], self.effects["vi"],
-                                           [themes[p] for p in self.effects["project"]], method=method,
-                                           knapp_hartung=knapp_hartung)
-        self.sentence = self._sentence(report)
-
-    def _sentence(self, report) -> str:
-        r = self.result
-        k = len(self.effects)
-        size = abs(r.estimate)
-        words = "about the same" if size < 0.2 else ("a little higher" if size < 0.5 else "noticeably higher")
-        if r.estimate < 0 and size >= 0.2:
-            words = words.replace("higher", "lower")
-        sure = ("we cannot be sure it is more than chance" if r.ci_low <= 0 <= r.ci_high
-                else "the combined change is bigger than chance alone would easily explain")
-        spread = ("a new project could see no benefit" if r.pi_low <= 0 else "most projects are likely to see some benefit")
-        return (f"Across the {k} projects with enough answers, {self.pair.name} scores were {words} at the end "
-                f"than at the start (combined standardised change {r.estimate:.2f}, 95% CI {r.ci_low:.2f} to "
-                f"{r.ci_high:.2f}); {sure}, and results differed between projects, so {spread}.")
-
-    def loo_table(self) -> pd.DataFrame:
-        """Leave-one-out results rounded for display."""
-        loo = self.leave_one_out.reset_index()
-        loo = loo.rename(columns={loo.columns[0]: "Project left out"})
-        keep = ["Project left out"] + [c for c in ("estimate", "ci_low", "ci_high", "tau2", "i2") if c in loo.columns]
-        return loo[keep].round(3)
+def projects_table(report) -> pd.DataFrame:
+    """Projects at a glance: topic, the facts the config declares, people who answered, response rate."""
+    policy = report.policy
+    facts_source = report.roles.facts
+    facts = canonical_table(report, facts_source) if facts_source else None
+    rates = profile(report).response_rates if survey_name(report) else None
+    survey = survey_name(report)
+    rows = []
+    for pid, project in report.projects.iterrows():
+        row = {"Project": project["name"]}
+        if report.projects["theme"].notna().any():
+            row["Topic"] = project["theme"] if pd.notna(project["theme"]) else ""
+        if facts is not None:
+            spec = report.sources[facts_source]
+            f = facts[facts[PROJECT] == pid]
+            for col, column in spec.columns.items():
+                if col == spec.project_column:
+                    continue
+                value = f.iloc[0][col] if not f.empty and col in f.columns else None
+                row[column.label or col] = _fact_text(value, column, policy)
+        if survey is not None:
+            row["People who answered"] = policy.format_count(people_count(report, survey, pid))
+        if rates is not None:
+            r = for_project(rates, pid)
+            if not r.empty:
+                row["Response rate"] = r.iloc[0]["response rate"]
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
-def synthesis(report, pair: narrative.OutcomePair) -> Synthesis:
-    """The :class:`Synthesis` of one outcome (cached per report)."""
-    return _cached(report, ("synthesis", pair), lambda: Synthesis(report, pair))
+def _fact_text(value, column, policy) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if column.type == "number":
+        if column.counts_people:
+            return policy.format_count(int(value))
+        return f"{value:g}" if isinstance(value, float) else str(value)
+    text = str(value)
+    return ", ".join(part.strip() for part in text.split(";") if part.strip()) if ";" in text else text
+
+
+def projects_at_a_glance(report) -> Section:
+    """Every declared project with its facts and how many people answered."""
+    return Section("The projects at a glance", ["Each project, what it is about, and how many people answered."],
+                   [Table(projects_table(report), "The projects and how many people answered",
+                          note=report.policy.statement())])
+
+
+def who_answered_programme(report) -> Section | None:
+    """Who answered, by role and by the demographic questions the config declares."""
+    survey = survey_name(report)
+    if survey is None:
+        return None
+    layout = survey_layout(report)
+    if not layout.role_column and not layout.demographics:
+        return None
+    blocks = []
+    if layout.role_column:
+        blocks.append(Table(roles_table(report), "People who answered, by role and project", index=True))
+    representation, notes = compare.programme_representation(report)
+    names = project_names(report)
+    blocks.append(Table(representation, "Who answered, by characteristic, per project and for the whole programme"))
+    flagged = [f"{names.get(p, p)}: {notes[p]}" for p in sorted(notes) if notes[p]]
+    if flagged:
+        blocks.append(Bullets(flagged, heading="Whose voices may be missing"))
+    return Section("Who answered", ["Who answered in each project, compared with the programme as a whole. This "
+                                    "helps us see whose voices we heard, and whose we may be missing."], blocks)
+
+
+def programme_ratings(report) -> Section | None:
+    """The survey's rating questions for the whole programme and each project."""
+    if not _survey_items(report):
+        return None
+    heading, intro = _ratings_heading(report)
+    blocks = _ratings_blocks(report, None)
+    layout = survey_layout(report)
+    if len(layout.levels) <= 5 and len(projects_with_rows(report)) > 1:
+        for pid in projects_with_rows(report):
+            if people_count(report, survey_name(report), pid):
+                blocks.insert(-2, Figure(likert_chart(report, pid)))
+    return Section(heading, [intro], blocks)
+
+
+def differences(report) -> Section | None:
+    """Between-project tests of each rating question (needs two projects or more with ratings)."""
+    source = survey_name(report)
+    if not _survey_items(report):
+        return None
+    answered = [p for p in projects_with_rows(report) if people_count(report, source, p)]
+    if len(answered) < 2:
+        return None
+    table, sentences = differences_table(report)
+    return Section("Do the projects differ?",
+                   ["We tested whether answers differed between projects, one answer per person, with methods "
+                    "suited to small groups and rating scales (Kruskal-Wallis, then pairwise comparisons with the "
+                    "Holm correction and Cliff's delta as the size of the difference). Small groups make these "
+                    "tests uncertain."],
+                   [Table(table, "Differences in answers between projects (Kruskal-Wallis test per question)"),
+                    Bullets(sentences, heading="Pairs of projects compared")])
 
 
 def differences_table(report) -> tuple[pd.DataFrame, list[str]]:
-    """Kruskal-Wallis test per statement across projects, and plain sentences for clear pairwise differences."""
+    """Kruskal-Wallis test per question across projects, and plain sentences for clear pairwise differences."""
     comparisons = compare.programme_comparisons(report)
     rows, sentences = [], []
+    names = project_names(report)
     for item, g in comparisons.items():
         om = g.omnibus.iloc[0]
-        rows.append({"Statement": g.label, "Projects": int(om["k"]), "People": report.policy.format_count(int(om["n"])),
+        rows.append({"Question": g.label, "Projects": int(om["k"]), "People": report.policy.format_count(int(om["n"])),
                      "Kruskal-Wallis H": f"{om['H']:.2f}", "df": int(om["df"]), "p": f"{om['p']:.3f}" if om["p"] >= 0.001 else "<0.001"})
         clear = g.pairwise[g.pairwise["p_holm"] < 0.05]
         for row in clear.to_dict("records"):
+            row = {k: (names.get(v, v) if k in ("group_a", "group_b", "a", "b") else v) for k, v in row.items()}
             sentences.append(compare.describe_difference(row, g.label, g.policy, confidence=g.confidence))
     return pd.DataFrame(rows), sentences
 
 
-def coding_quality(report, source: str = SURVEY) -> pd.DataFrame | None:
-    """Per-theme precision and recall of the rule coder against the programme's ground truth."""
-    truth = report.ground_truth
-    if truth is None:
+def themes_across(report) -> Section | None:
+    """The framework matrix of projects and themes (needs written answers)."""
+    if not _survey_texts(report) or not people_count(report, survey_name(report)):
         return None
+    framework = framework_matrix(report)
+    return Section("Themes across the projects",
+                   ["The framework matrix puts projects in rows and themes in columns. Each cell gives how many "
+                    "people raised the theme, a short summary and a quote. It is also saved as a spreadsheet "
+                    "(framework_matrix.xlsx). " + coding_method(report)],
+                   [Figure(framework.heatmap()),
+                    Table(framework.summary_frame().drop(columns=["theme"], errors="ignore"),
+                          "Framework matrix: each project's themes with a summary and a quote")])
+
+
+def framework_matrix(report):
+    """The :class:`~evalkit.compare.FrameworkMatrix` of the survey's written answers (cached)."""
+    return _cached(report, "framework", lambda: compare.programme_framework(report, coded=survey_coded(report)))
+
+
+def write_spreadsheets(report) -> list[str]:
+    """Write the framework matrix and member-check workbooks beside the page; return their names."""
+    if not _survey_texts(report) or not people_count(report, survey_name(report)):
+        return []
+    framework_matrix(report).to_xlsx("framework_matrix.xlsx")
+    member_check_export(report, "member_check.xlsx")
+    return ["framework_matrix.xlsx", "member_check.xlsx"]
+
+
+def member_checking(report) -> Section | None:
+    """What co-producers said when checking the themes (needs themes)."""
+    if not _survey_texts(report) or not people_count(report, survey_name(report)):
+        return None
+    intro = ["Co-producers read each theme, its definition and example quotes, and told us whether it rings "
+             "true, is not quite right, or does not fit. Reviewers are numbered, not named. They are the "
+             "evaluation team's own reviewers, not people who answered, so their counts are shown in full."]
+    checked = member_check_summary(report)
+    if checked is None:
+        return Section("Do the themes ring true?", intro, [Paragraphs([
+            "No member-check sheets have come back yet. Send out member_check.xlsx, which lists each theme with "
+            "its definition and example quotes, and list the returned files under member_checks in the "
+            "programme's configuration."])])
+    table, comments, unclear = checked
+    blocks = [Table(table, "How reviewers rated each theme"), Bullets(comments, heading="What reviewers said")]
+    if unclear:
+        blocks.append(Paragraphs([f"{unclear} answer{'s' if unclear != 1 else ''} could not be read (a reviewer "
+                                  "wrote their own words instead of choosing an option); they are listed in the "
+                                  "researcher notebook."]))
+    return Section("Do the themes ring true?", intro, blocks)
+
+
+def tone(report) -> Section | None:
+    """How positive or negative the survey's written answers sound, per project."""
+    if not _survey_texts(report) or profile(report).sentiment is None:
+        return None
+    return Section("How the written answers sound",
+                   ["A computer method (VADER) scored how positive or negative each written answer sounds. This "
+                    "is the tone of the writing, not a measure of how people are. It misses sarcasm and mixed "
+                    "feelings, so read it beside the quotes."],
+                   [Table(sentiment_table(report), "Tone of written answers per project (answers scored positive, "
+                          "neutral or negative, and the mean and median score from -1 to 1)")])
+
+
+def synthesis_projects(report, pair) -> list[str]:
+    """Projects with enough before-and-after scores to combine."""
+    effects = outcome_effects(report, pair)
+    return [p for p, n in zip(effects["project"], effects["n"]) if report.policy.summary_allowed(int(n))]
+
+
+def outcome_synthesis(report) -> list[Section]:
+    """One section per before/after measure: each project's change and, with two or more, the combined result."""
+    out = []
+    for pair in narrative.outcome_pairs(report):
+        effects = outcome_effects(report, pair)
+        if effects.empty:
+            continue
+        title = f"{pair.name[:1].upper()}{pair.name[1:]}"
+        blocks = []
+        if len(synthesis_projects(report, pair)) >= 2:
+            syn = synthesis(report, pair)
+            blocks += [Paragraphs([syn.sentence]), Figure(syn.forest)]
+            blocks.append(Table(effect_table(effects, report), f"Change in {pair.name} per project"))
+            blocks.append(Table(syn.result.summary_frame().round(4), f"Combined result for {pair.name}"))
+            blocks.append(Table(syn.loo_table(), "Leaving out one project at a time: does any single project drive the result?"))
+            if syn.subgroups is not None:
+                blocks.append(Paragraphs([syn.subgroups.summary()]))
+            intro = [f"We combined each project's change in {pair.name} with a random-effects meta-analysis (REML "
+                     "with the Knapp-Hartung adjustment, which suits a small number of projects). The prediction "
+                     "interval shows the range of changes a new, similar project might see. " + CHANGE_GUIDE]
+            out.append(Section(f"{title}: putting the projects together", intro, blocks))
+        else:
+            blocks.append(Table(effect_table(effects, report), f"Change in {pair.name} per project"))
+            out.append(Section(f"{title} before and after", [CHANGE_GUIDE], blocks))
+    return out
+
+
+def coding_quality_section(report) -> Section | None:
+    """How well the keyword coding matched the agreed codes (needs agreed codes and rule coding)."""
+    quality = coding_quality(report)
+    if quality is None or quality.empty:
+        return None
+    return Section("How well the computer coding matched people",
+                   ["People agreed the themes of some answers. Precision is the share of the computer's codes that "
+                    "people agreed with; recall is the share of people's codes the computer found."],
+                   [Table(quality, "Keyword coding compared with the themes people agreed")])
+
+
+def about_programme(report) -> Section:
+    """How the programme page was made: suppression, caution, rows set aside."""
+    texts = [report.policy.statement(), CAUTION]
+    held = quarantine_sentence(report)
+    if held:
+        texts.append(held)
+    return Section("About this report", [], [Paragraphs(texts)])
+
+
+def outcome_effects(report, pair) -> pd.DataFrame:
+    """Standardised mean change (SMCR, Hedges-corrected) per project for one before/after measure."""
+    from evalkit.effect_sizes import paired_effects
+
+    def compute():
+        spec = report.sources[pair.source]
+        table = report.tables[pair.source].dropna(subset=[pair.before, pair.after])
+        table = table[table[spec.project_column].isin(report.projects.index)]
+        return paired_effects(table, pair.before, pair.after, spec.project_column, source=spec.path.name)
+
+    return _cached(report, ("effects", pair), compute)
+
+
+def project_effect(report, pair, project_id: str) -> pd.Series | None:
+    """One project's row of :func:`outcome_effects`, or None if it has too few pairs."""
+    effects = outcome_effects(report, pair)
+    rows = effects[effects["project"] == project_id]
+    return None if rows.empty else rows.iloc[0]
+
+
+def synthesis(report, pair) -> "Synthesis":
+    """The :class:`Synthesis` of one outcome (cached per report)."""
+    return _cached(report, ("synthesis", pair), lambda: Synthesis(report, pair))
+
+
+def coding_quality(report, source: str | None = None) -> pd.DataFrame | None:
+    """Per-theme precision and recall of the rule coder against the programme's agreed codes."""
+    truth = report.ground_truth
+    if truth is None or report.roles.codes != "rules":
+        return None
+    source = source or survey_name(report)
     truth = truth[truth["source"] == source]
+    if truth.empty:
+        return None
     key = ["response_id", "column", "theme_id"]
     found = survey_coded(report, source)[key].drop_duplicates()
     truth = truth[key].drop_duplicates()
@@ -326,6 +801,77 @@ def member_check_export(report, path) -> None:
     quotes = texts.sample(frac=1.0, random_state=report.seed)[["theme_id", "text"]]
     quotes = quotes.sort_values("theme_id", kind="stable")
     export_member_check(themes, quotes, path, project=report.name)
+
+
+def member_check_summary(report) -> tuple[pd.DataFrame, list[str], int] | None:
+    """What co-producers said when checking the themes (their returned member-check sheets).
+
+    Returns None when the programme has no returned sheets. Otherwise a per-theme table of
+    answers, every comment (redacted, reviewers numbered rather than named), and how many
+    answers were set aside because they could not be read.
+    """
+    from evalkit.member_check import import_member_checks, summarise_member_checks
+
+    files = report.member_check_files
+    if not files:
+        return None
+    returned = import_member_checks(files, themes=report.codebook.leaves())
+    numbers = {f: f"Reviewer {i}" for i, f in enumerate(dict.fromkeys(returned["file"]), start=1)}
+    returned["reviewer"] = returned["file"].map(numbers)
+    summary = summarise_member_checks(returned)
+    comments = [f"{theme}: {report.redact(c)}" for theme, cs in zip(summary["theme"], summary["comments"]) for c in cs]
+    table = summary.drop(columns=["theme_id", "comments"]).rename(columns={"theme": "Theme", "reviewers": "Reviewers"})
+    unclear = int((returned["problem"].fillna("") != "").sum())
+    return table, comments, unclear
+
+
+class Synthesis:
+    """Per-project effects of one outcome, their random-effects meta-analysis and sensitivity checks."""
+
+    def __init__(self, report, pair, method: str = "REML", knapp_hartung: bool = True):
+        from evalkit.forest import forest_plot
+        from evalkit.synthesis import leave_one_out, random_effects, subgroup_analysis
+
+        names = project_names(report)
+        themes = report.projects["theme"].to_dict()
+        self.pair = pair
+        all_effects = outcome_effects(report, pair)
+        allowed = [report.policy.summary_allowed(int(n)) for n in all_effects["n"]]
+        self.withheld = all_effects[[not a for a in allowed]]
+        self.effects = all_effects[allowed].reset_index(drop=True)
+        labels = [names[p] for p in self.effects["project"]]
+        self.result = random_effects(self.effects["yi"], self.effects["vi"], method=method, knapp_hartung=knapp_hartung)
+        self.forest = forest_plot(self.result, self.effects["yi"], self.effects["vi"], labels,
+                                  effect_label=f"Standardised change in {pair.name} (SMCR)",
+                                  title=f"Change in {pair.name}, project by project and combined")
+        self.leave_one_out = leave_one_out(self.effects["yi"], self.effects["vi"], labels, method=method,
+                                           knapp_hartung=knapp_hartung)
+        groups = [themes.get(p) for p in self.effects["project"]]
+        usable = all(isinstance(g, str) and g for g in groups) and len(set(groups)) >= 2
+        self.subgroups = subgroup_analysis(self.effects["yi"], self.effects["vi"], groups, method=method,
+                                           knapp_hartung=knapp_hartung) if usable else None
+        self.sentence = self._sentence(report)
+
+    def _sentence(self, report) -> str:
+        r = self.result
+        k = len(self.effects)
+        size = abs(r.estimate)
+        words = "about the same" if size < 0.2 else ("a little higher" if size < 0.5 else "noticeably higher")
+        if r.estimate < 0 and size >= 0.2:
+            words = words.replace("higher", "lower")
+        sure = ("we cannot be sure it is more than chance" if r.ci_low <= 0 <= r.ci_high
+                else "the combined change is bigger than chance alone would easily explain")
+        spread = ("a new project could see no benefit" if r.pi_low <= 0 else "most projects are likely to see some benefit")
+        return (f"Across the {k} projects with enough answers, {self.pair.name} scores were {words} at the end "
+                f"than at the start (combined standardised change {r.estimate:.2f}, 95% CI {r.ci_low:.2f} to "
+                f"{r.ci_high:.2f}); {sure}, and results differed between projects, so {spread}.")
+
+    def loo_table(self) -> pd.DataFrame:
+        """Leave-one-out results rounded for display."""
+        loo = self.leave_one_out.reset_index()
+        loo = loo.rename(columns={loo.columns[0]: "Project left out"})
+        keep = ["Project left out"] + [c for c in ("estimate", "ci_low", "ci_high", "tau2", "i2") if c in loo.columns]
+        return loo[keep].round(3)
 
 
 def _with_ci(row, stat: str) -> str:
@@ -372,49 +918,6 @@ def disagreement_table(disputed: pd.DataFrame, report, limit: int = 10) -> pd.Da
     return pd.DataFrame(rows)
 
 
-def roles_table(report, project_id: str | None = None) -> pd.DataFrame:
-    """Respondents by role (suppressed), one row per project named in words, plus the programme total."""
-    by_role = profile(report).by_role
-    if project_id is not None:
-        by_role = by_role.loc[[project_id]] if project_id in by_role.index else by_role.head(0)
-    names = project_names(report)
-    shown = by_role.rename(index=lambda p: names.get(p, p))
-    shown.index.name = "Project"
-    return shown
-
-
-def sentiment_table(report) -> pd.DataFrame:
-    """Tone of the survey's written answers per project (suppressed), projects named in words."""
-    table = profile(report).sentiment.copy()
-    names = project_names(report)
-    table.insert(0, "Project", [names.get(p, p) for p in table.pop("project_id")])
-    return table
-
-
-def member_check_summary(report) -> tuple[pd.DataFrame, list[str], int] | None:
-    """What co-producers said when checking the themes (their returned member-check sheets).
-
-    Returns None when the programme has no returned sheets. Otherwise a per-theme table of
-    answers, every comment (redacted, reviewers numbered rather than named), and how many
-    answers were set aside because they could not be read.
-    """
-    from evalkit.member_check import import_member_checks, summarise_member_checks
-    from evalkit.privacy.redact import redact
-
-    files = list(getattr(report.programme, "member_check_files", None) or [])
-    if not files:
-        return None
-    returned = import_member_checks(files, themes=report.codebook.leaves())
-    numbers = {f: f"Reviewer {i}" for i, f in enumerate(dict.fromkeys(returned["file"]), start=1)}
-    returned["reviewer"] = returned["file"].map(numbers)
-    summary = summarise_member_checks(returned)
-    names = tuple(report.privacy.get("names") or ())
-    comments = [f"{theme}: {redact(c, names=names)}" for theme, cs in zip(summary["theme"], summary["comments"]) for c in cs]
-    table = summary.drop(columns=["theme_id", "comments"]).rename(columns={"theme": "Theme", "reviewers": "Reviewers"})
-    unclear = int((returned["problem"].fillna("") != "").sum())
-    return table, comments, unclear
-
-
 def reliability_figure(table: pd.DataFrame, report) -> FigureWithAlt:
     """Dot plot of Krippendorff's alpha per theme with 95% CIs, and the 0.667 / 0.8 guide lines."""
     from evalkit.figures import OKABE_ITO, new_figure
@@ -446,3 +949,54 @@ def reliability_figure(table: pd.DataFrame, report) -> FigureWithAlt:
            f"({names.get(low['theme_id'], low['theme_id'])}) to {high['alpha']:.2f} ({names.get(high['theme_id'], high['theme_id'])}); "
            f"{reliable} of {len(rows)} themes reach 0.8, the usual mark of reliable coding.{overall_text}")
     return FigureWithAlt(fig, alt, "Agreement between coders per theme (Krippendorff's alpha)")
+def effect_table(effects: pd.DataFrame, report, names: bool = True) -> pd.DataFrame:
+    """Display table of per-project effects; effects resting on too few people are withheld."""
+    policy = report.policy
+    rows = []
+    for _, e in effects.iterrows():
+        n = int(e["n"])
+        fmt = lambda v, d=2: policy.format_summary(float(v), n, decimals=d)  # noqa: E731
+        rows.append({
+            "Project": report.projects.loc[e["project"], "name"] if names else e["project"],
+            "People (before and after)": policy.format_count(n),
+            "Mean before": fmt(e["mean_before"], 1), "Mean after": fmt(e["mean_after"], 1),
+            "Standardised change": fmt(e["yi"]),
+            "95% CI": (f"{e['ci_low']:.2f} to {e['ci_high']:.2f}" if policy.summary_allowed(n) else "*"),
+        })
+    return pd.DataFrame(rows)
+
+
+
+
+def project_title(report, project_id: str) -> tuple[str, list[str]]:
+    """A project page's title and the paragraphs under it."""
+    project = report.projects.loc[project_id]
+    paragraphs = [project["description"] if isinstance(project["description"], str) else ""]
+    if report.synthetic:
+        paragraphs.append("This report uses synthetic sample data: the people and answers are invented.")
+    if not has_rows(report, project_id):
+        paragraphs.append("No answers from this project were in the data files, so there is nothing to report yet.")
+    return f"{project['name']}: what people told us", paragraphs
+
+
+def programme_title(report) -> tuple[str, list[str]]:
+    """The programme page's title and the paragraphs under it."""
+    paragraphs = [report.description]
+    if report.synthetic:
+        paragraphs.append("This report uses synthetic sample data: the projects, people and answers are invented.")
+    return f"{report.name}: what we learned", paragraphs
+
+
+def project_sections(report, project_id: str) -> list[Section]:
+    """Every section of a project page the programme has data for, in page order."""
+    if not has_rows(report, project_id):
+        return [about_project(report)]
+    parts = [main_points(report, project_id), who_answered(report, project_id), ratings(report, project_id),
+             what_people_said(report, project_id), numbers_beside_words(report, project_id),
+             *outcomes(report, project_id), *other_sources(report, project_id), about_project(report)]
+    return [p for p in parts if p is not None]
+
+
+def easy_read_sections(parts: list[tuple[str, list[str]]]) -> list[Section]:
+    """The easy-read page's (heading, lines) pairs as sections, one line a paragraph."""
+    return [Section(heading, [], [Paragraphs(lines)]) for heading, lines in parts]

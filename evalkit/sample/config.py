@@ -96,6 +96,7 @@ def programme_config(seed: int) -> dict:
         "sources": {
             "feedback_survey": {
                 "path": FILES["feedback_survey"],
+                "label": "the feedback survey",
                 "id_column": "response_id",
                 "project_column": "project_id",
                 "respondent_column": "respondent_id",
@@ -103,6 +104,7 @@ def programme_config(seed: int) -> dict:
             },
             "outcomes": {
                 "path": FILES["outcomes"],
+                "label": "the wellbeing questionnaire",
                 "id_column": "response_id",
                 "project_column": "project_id",
                 "respondent_column": "respondent_id",
@@ -116,6 +118,9 @@ def programme_config(seed: int) -> dict:
             "session_feedback": {
                 "path": FILES["session_feedback"],
                 "sheet": SESSION_SHEET,
+                "label": "Co-Pro Cuppa session feedback",
+                "description": ("People who came to the informal Co-Pro Cuppa sessions rated them out of 5 and "
+                                "told us what they liked and what could be better."),
                 "id_column": "response_id",
                 "project_column": "project_id",
                 "columns": {
@@ -131,14 +136,16 @@ def programme_config(seed: int) -> dict:
             },
             "project_facts": {
                 "path": FILES["project_facts"],
+                "label": "project facts",
                 "id_column": "project_id",
                 "project_column": "project_id",
                 "columns": {
                     "evaluation_methods": {"type": "free_text", "label": "Evaluation methods used (separated by ;)"},
-                    "n_coproducers": {"type": "number", "label": "Number of co-producers", "min": 0, "max": 1000, "integer": True},
+                    "n_coproducers": {"type": "number", "label": "Number of co-producers", "min": 0, "max": 1000, "integer": True,
+                                      "counts_people": True},
                     "sessions_held": {"type": "number", "label": "Co-production sessions held", "min": 0, "max": 1000, "integer": True},
                     "participants_invited": {"type": "number", "label": "People invited to give feedback",
-                                             "min": 0, "max": 100000, "integer": True},
+                                             "min": 0, "max": 100000, "integer": True, "counts_people": True},
                 },
             },
         },
@@ -147,7 +154,12 @@ def programme_config(seed: int) -> dict:
         "double_coding": FILES["double_coding"],
         "member_checks": MEMBER_CHECKS_DIR,
         "privacy": {"salt_file": FILES["salt"], "names": list(people.PLANTED_NAMES)},
-        "report": {"seed": seed, "suppression": {"enabled": True}, "quotes_per_question": 3},
+        "report": {"seed": seed, "suppression": {"enabled": True}, "quotes_per_question": 3,
+                   "survey": "feedback_survey", "role_column": "role", "facts": "project_facts",
+                   "invited_column": "participants_invited",
+                   "outcomes": [{"source": "outcomes", "before": "wellbeing_before", "after": "wellbeing_after",
+                                 "name": "wellbeing"}],
+                   "codes": "rules"},
     }
 
 

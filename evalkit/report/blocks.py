@@ -1,0 +1,69 @@
+"""What a report section is made of: a heading, plain paragraphs and blocks to show.
+
+Section builders in :mod:`evalkit.report.sections` return a :class:`Section`, or None when the
+programme has no data for it, so a page never shows an empty heading or words about data it
+does not have. :func:`evalkit.report.display.show_section` renders one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from evalkit.figures import FigureWithAlt
+
+
+@dataclass
+class Table:
+    """A table with its caption (and an optional note under it)."""
+
+    frame: pd.DataFrame
+    caption: str
+    index: bool = False
+    note: str | None = None
+
+
+@dataclass
+class Figure:
+    """A chart with alt text and caption."""
+
+    figure: FigureWithAlt
+
+
+@dataclass
+class Quotes:
+    """Redacted answers to one question."""
+
+    heading: str
+    quotes: list[str]
+
+
+@dataclass
+class Bullets:
+    """A bulleted list, optionally under a sub-heading."""
+
+    items: list[str]
+    heading: str | None = None
+
+
+@dataclass
+class Paragraphs:
+    """Plain paragraphs (escaped, never Markdown)."""
+
+    texts: list[str]
+
+
+@dataclass
+class Markdown:
+    """Markdown written by evalkit itself (never user text)."""
+
+    text: str
+
+
+@dataclass
+class Section:
+    """One ``h2`` section of a page."""
+
+    heading: str
+    intro: list[str] = field(default_factory=list)
+    blocks: list = field(default_factory=list)
