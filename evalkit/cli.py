@@ -85,6 +85,15 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _init(args: argparse.Namespace) -> int:
+    from evalkit.programme.init import init_programme
+
+    result = init_programme(args.files, args.out, project_column=args.project_column, id_column=args.id_column,
+                            respondent_column=args.respondent_column, sheet=args.sheet, force=args.force)
+    print(result.summary())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser for the ``evalkit`` command."""
     parser = argparse.ArgumentParser(prog="evalkit", description="Evidence synthesis and evaluation for co-production.")
@@ -93,6 +102,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check a programme's config and data; print every problem")
     p.add_argument("--config", required=True, type=Path, help="programme YAML file")
     p.set_defaults(func=_validate)
+
+    p = sub.add_parser("init", help="guess a programme config from exported CSV/XLSX files; write it with a salt")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="CSV or XLSX files, exactly as exported")
+    p.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for programme.yml and the salt")
+    p.add_argument("--project-column", metavar="COL", help="column naming each row's project (default: one project)")
+    p.add_argument("--id-column", metavar="COL", help="row id column, in the files that have it (default: guessed)")
+    p.add_argument("--respondent-column", metavar="COL", help="column identifying people (default: guessed)")
+    p.add_argument("--sheet", metavar="NAME", help="worksheet of the XLSX files (default: the first)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing programme.yml (the salt is kept)")
+    p.set_defaults(func=_init)
 
     p = sub.add_parser("report", help="build the programme's reports with papermill")
     p.add_argument("--config", required=True, type=Path, help="programme YAML file")

@@ -8,6 +8,7 @@ import pytest
 import yaml
 from openpyxl import Workbook
 
+from evalkit import cli
 from evalkit.errors import ConfigError, DataValidationError
 from evalkit.paths import BENCHMARKS_DIR
 from evalkit.programme.infer import (blank_placeholders, guess_column, guess_id_column, guess_question_column,
@@ -348,6 +349,32 @@ def test_cp1252_export_is_read(tmp_path):
     data = write_csv(tmp_path / "old.csv", rows, encoding="cp1252")
     result = init_programme([data], tmp_path / "p")
     assert result.sources[0].guess.id_column == "Ref"
+
+
+# ---------------------------------------------------------------- CLI
+
+def test_cli_init_makes_one_library_call(monkeypatch, capsys, tmp_path):
+    calls = []
+
+    def fake_init(files, out, **options):
+        calls.append(([str(f) for f in files], str(out), options))
+        return type("R", (), {"summary": lambda self: "guessed"})()
+
+    monkeypatch.setattr("evalkit.programme.init.init_programme", fake_init)
+    code = cli.main(["init", "a.csv", "b.xlsx", "--out", str(tmp_path), "--project-column", "Trust",
+                     "--id-column", "Comment ID", "--respondent-column", "Respondent ID", "--sheet", "Data",
+                     "--force"])
+    assert code == 0 and "guessed" in capsys.readouterr().out
+    assert calls == [(["a.csv", "b.xlsx"], str(tmp_path), {"project_column": "Trust", "id_column": "Comment ID",
+                                                           "respondent_column": "Respondent ID", "sheet": "Data",
+                                                           "force": True})]
+
+
+def test_cli_init_errors_print_file_row_column(exports, capsys, tmp_path):
+    code = cli.main(["init", str(exports[0]), "--out", str(tmp_path / "p"), "--project-column", "Trust"])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err
+    assert f"{exports[0]}:1:Trust: --project-column names column 'Trust'" in err
 
 
 # ---------------------------------------------------------------- the real NHS exports
