@@ -325,6 +325,22 @@ def test_no_unique_column_asks_for_an_id_column(tmp_path):
     assert "2 rows" in result.config_path.read_text(encoding="utf-8")    # the repeats, quarantined
 
 
+def test_rows_longer_than_the_header_are_counted(tmp_path):
+    rows = [["ID", "Comment"], ["1", "Fine"], ["2", "Good", "oops, an unquoted comma"], ["3", "Slow"]]
+    result = init_programme([write_csv(tmp_path / "c.csv", rows)], tmp_path / "p")
+    assert result.sources[0].quarantined_rows == 1
+    assert "1 rows will be quarantined" not in result.summary() and "1 row" in result.summary()
+    assert "more cells than the header" in result.config_path.read_text(encoding="utf-8")
+
+
+def test_a_facts_file_uses_its_project_column_as_id(tmp_path):
+    rows = [["Project", "Sessions held"], ["Walk and Talk", "12"], ["Green Streets", "30"], ["Memory Cafe", "7"]]
+    result = init_programme([write_csv(tmp_path / "facts.csv", rows)], tmp_path / "p", project_column="Project")
+    source = yaml.safe_load(result.config_path.read_text(encoding="utf-8"))["sources"]["facts"]
+    assert source["id_column"] == source["project_column"] == "Project"
+    assert source["columns"]["Sessions held"]["type"] == "number"
+
+
 def test_existing_config_needs_force_and_the_salt_is_kept(exports, tmp_path):
     out = tmp_path / "p"
     first = init_programme(list(exports), out)

@@ -727,8 +727,9 @@ def infer_table(frame: pd.DataFrame, *, id_column: str | None = None, project_co
     cells, placeholders = blank_placeholders(frame)
     taken = {project_column} - {None}
     id_guess = guess_id_column(cells, id_column, exclude=taken)
-    if id_guess is None and project_column is not None and _filled(cells[project_column]).size == len(cells) \
-            and cells[project_column].is_unique:
+    one_per_project = (project_column is not None and _filled(cells[project_column]).size == len(cells)
+                       and cells[project_column].is_unique)
+    if one_per_project and id_column is None and (id_guess is None or "id" not in header_words(id_guess.name)):
         id_guess = ColumnGuess(project_column, "id", ("one row per project: the project column is the row id; "
                                                       "check this file holds facts about each project",))
     respondent = guess_respondent_column(cells, respondent_column, exclude=taken)

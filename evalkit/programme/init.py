@@ -14,6 +14,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from openpyxl import load_workbook
 
 from evalkit.errors import ConfigError, DataValidationError, Problem
@@ -76,8 +77,9 @@ class InitResult:
             undeclared = [c.label for c in guess.of_role("undeclared")]
             if undeclared:
                 lines.append(f"  not declared (kept as text): {_names(undeclared)}")
-            if guess.quarantined_rows:
-                lines.append(f"  {guess.quarantined_rows:,} rows will be quarantined (see the # check comments)")
+            if source.quarantined_rows:
+                n = source.quarantined_rows
+                lines.append(f"  {n:,} row{'s' * (n != 1)} will be quarantined (see the # check comments)")
         lines.append(f"Check every '# check' comment in {self.config_path}, then run: "
                      f"evalkit validate --config {self.config_path}")
         return "\n".join(lines)
@@ -256,7 +258,9 @@ def init_programme(files, out, *, project_column: str | None = None, id_column: 
             n += 1
             source = f"{base}_{n}"
         used.add(source)
-        drafts.append(SourceDraft(source, _relative(Path(file), out), file, guess, tables[file][1]))
+        raw, sheet_name = tables[file]
+        overflow = tuple(int(i) for i in np.flatnonzero(raw.overflow))
+        drafts.append(SourceDraft(source, _relative(Path(file), out), file, guess, sheet_name, overflow))
     if project_column is None:
         projects = [(slug(name), name)]
         note = (f"check: one project, as no --project-column was given; it is named after "

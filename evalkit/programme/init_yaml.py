@@ -29,6 +29,12 @@ class SourceDraft:
     file: str
     guess: TableGuess
     sheet: str | None = None
+    overflow_rows: tuple[int, ...] = ()
+
+    @property
+    def quarantined_rows(self) -> int:
+        """Rows the guesses do not fit, or with more cells than the header: quarantined on loading."""
+        return len(set(self.overflow_rows).union(*(c.misfit_rows for c in self.guess.columns)))
 
 
 def quote(text: str) -> str:
@@ -165,12 +171,20 @@ def _source_lines(source: SourceDraft, scale_names: dict[tuple, str], one_projec
     lines.append(f"    path: {quote(source.path)}")
     if source.sheet is not None:
         lines.append(f"    sheet: {quote(source.sheet)}")
+    if source.overflow_rows:
+        n = len(source.overflow_rows)
+        lines += comment(f"check the {n:,} row{'s' * (n != 1)} with more cells than the header (an unquoted comma "
+                         "in an answer?): they will be quarantined until fixed", 4)
     for key, column in (("id_column", guess.id_column), ("project_column", guess.project_column),
                         ("respondent_column", guess.respondent_column), ("question_column", guess.question_column)):
         if column is None:
             continue
-        for reason in guess.column(column).reasons:
-            lines += comment(reason, 4)
+        if key == "id_column" and column == guess.project_column:
+            lines += comment("check: one row per project, so the project column is also the row id (a file of "
+                             "facts about each project)", 4)
+        else:
+            for reason in guess.column(column).reasons:
+                lines += comment(reason, 4)
         lines.append(f"    {key}: {quote(column)}")
     if guess.project_column is None and one_project:
         lines += comment("no project column: every row belongs to the programme's one project", 4)
