@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-DEFAULT_MISSING_VALUES = ("Did not answer", "Not answered", "No answer", "No response", "N/A", "NA", "-", "--")
+from evalkit.programme.spec import DEFAULT_MISSING_VALUES
+from evalkit.programme.validate import placeholder_key
+
 EXTRA_PLACEHOLDERS = ("Not applicable", "#N/A", "Not stated", "No comment")
 FIT = 0.95                 # share of non-blank cells a type must fit; the rest are quarantined
 MAX_CHOICES = 12
@@ -186,7 +188,7 @@ KNOWN_SCALES = (
 # ---------------------------------------------------------------- small helpers
 
 def fold(text: str) -> str:
-    """Return text as compared for labels and placeholders: case, spacing, curly quotes, final stop ignored."""
+    """Return text as compared when matching scale labels: case, spacing, curly quotes, a final stop ignored."""
     text = text.replace("\u2019", "'").replace("\u2018", "'").casefold()
     text = " ".join(text.split())
     return text[:-1].rstrip() if text.endswith(".") else text
@@ -253,21 +255,23 @@ def blank_placeholders(frame: pd.DataFrame, placeholders=DEFAULT_MISSING_VALUES 
     frame : pandas.DataFrame
         Stripped text cells ("" = blank).
     placeholders : sequence of str
-        Texts meaning "no answer"; compared ignoring case, spacing and a final full stop.
+        Texts meaning "no answer"; compared as the loader does
+        (:func:`evalkit.programme.validate.placeholder_key`: case, spacing, final full stops).
 
     Returns
     -------
     (frame, seen) : tuple
         ``seen`` maps each placeholder found, as first spelled in the list, to its cell count.
     """
-    wanted = {fold(p): p for p in placeholders}
+    wanted = {placeholder_key(p): p for p in placeholders}
+    longest = max(len(p) for p in placeholders) + 5
     out, seen = frame.copy(), {}
     for name in frame.columns:
         cells = frame[name]
-        short = cells[(cells != "") & (cells.str.len() <= 20)]
+        short = cells[(cells != "") & (cells.str.len() <= longest)]
         if short.empty:
             continue
-        folded = short.map(fold)
+        folded = short.map(placeholder_key)
         hit = folded.isin(list(wanted))
         if hit.any():
             out.loc[hit[hit].index, name] = ""
@@ -623,11 +627,20 @@ def guess_label_scale(name: str, cells: pd.Series) -> ColumnGuess | None:
     missing = tuple((len(known.labels) + 1 + i, spelled.get(label, label)) for i, label in enumerate(known.missing))
     scale = ScaleGuess(known.name, labels, missing, known.kind, known.higher_is_better)
     lookup = {fold(label): label for label in known.labels + known.missing} | dict(known.aliases)
-    misfit = (cells != "") & ~cells.map(fold).isin(list(lookup))
-    no_rating = cells.map(fold).isin([fold(m) for m in known.missing] + [k for k, v in known.aliases
-                                                                         if v in known.missing])
+    on_scale = cells.map(fold).isin(list(lookup))
+    # The loader matches labels ignoring case only, so other spellings of a label are quarantined too.
+    written = cells.str.casefold().isin([label.casefold() for _, label in labels + missing])
+    respelled = (cells != "") & on_scale & ~written
+    misfit = (cells != "") & ~on_scale
+    no_rating = cells.str.casefold().isin([label.casefold() for _, label in missing])
     reasons = [f"check: answers are labels of the {known.name} scale, e.g. {_examples(filled)}"]
+    if respelled.any():
+        n = int(respelled.sum())
+        reasons.append(f"check {_count(n, 'answer')} spelled unlike the scale's labels ({_examples(cells[respelled])}):"
+                       f" {'its row' if n == 1 else 'their rows'} will be quarantined until the spelling is made "
+                       "the same")
     reasons += _misfit_reason(cells, misfit, f"labels of the {known.name} scale")
+    misfit |= respelled
     return ColumnGuess(name, "likert", tuple(reasons), required=not ((cells == "") | no_rating).any(), scale=scale,
                        misfit_rows=_positions(misfit))
 
@@ -726,7 +739,7 @@ def infer_table(frame: pd.DataFrame, *, id_column: str | None = None, project_co
     """
     cells, placeholders = blank_placeholders(frame)
     taken = {project_column} - {None}
-    id_guess = guess_id_column(cells, id_column, exclude=taken)
+    id_guess = guess_id_column(frame, id_column, exclude=taken)   # the loader never blanks ids
     one_per_project = (project_column is not None and _filled(cells[project_column]).size == len(cells)
                        and cells[project_column].is_unique)
     if one_per_project and id_column is None and (id_guess is None or "id" not in header_words(id_guess.name)):
