@@ -15,6 +15,7 @@ from evalkit.programme.infer import (blank_placeholders, guess_column, guess_id_
                                      guess_respondent_column, infer_table)
 from evalkit.programme.init import init_programme
 from evalkit.programme.init_yaml import quote
+from evalkit.programme import load_programme, validate_programme
 from evalkit.programme.reading import read_table
 
 RATE = "Overall, how would you rate the sessions you came to? (1 = poor, 5 = excellent)"
@@ -433,3 +434,68 @@ def test_phase1_slice_with_three_projects(tmp_path):
     assert sorted(result.projects) == ["Trust A", "Trust B", "Trust C"]
     config = yaml.safe_load(result.config_path.read_text(encoding="utf-8"))
     assert config["sources"]["phase1_text_data"]["project_column"] == "organization"
+
+
+# ---------------------------------------------------------------- the written config validates and loads
+
+def quarantined_rows(config_path):
+    """Return (fatal problems, the set of (file, row) the loader would quarantine)."""
+    problems = validate_programme(config_path)
+    fatal = [p for p in problems if p.fatal]
+    rows = {(p.file, p.row) for p in problems if not p.fatal and not getattr(p, "warning", False)}
+    return fatal, rows
+
+
+@pytest.mark.parametrize("project_column", [None, "Site"])
+def test_written_config_validates_and_loads_as_guessed(exports, tmp_path, project_column):
+    result = init_programme(list(exports), tmp_path / "p", project_column=project_column)
+    fatal, rows = quarantined_rows(result.config_path)
+    assert fatal == []
+    assert len(rows) == sum(s.quarantined_rows for s in result.sources) == 0
+    programme = load_programme(result.config_path)
+    survey = programme.table("survey_export_march")
+    assert len(survey) == 8 and len(programme.projects) == (1 if project_column is None else 2)
+    assert str(survey[RATE].dtype) == "Int64" and survey[RATE].isna().sum() == 1      # "Did not answer"
+    assert survey[AGREE].tolist() == [5, 4, 3, 2, 1, 4, 5, 4]
+    assert pd.api.types.is_datetime64_any_dtype(survey["Date of session"])
+    assert survey[WORKED].isna().sum() == 3         # blank, "Did not answer", "did not answer."
+    sessions = programme.table("sessions")
+    assert sessions["How was your experience?"].isna().sum() == 1                      # "Don't know"
+    assert pd.api.types.is_datetime64_any_dtype(sessions["Held on"])
+
+
+def test_rows_init_expects_to_quarantine_are_the_ones_quarantined(tmp_path):
+    rows = [["ID", "Rating", "When", "Agree?", "Comment"]]
+    for i in range(40):
+        rows.append([f"A{i}", str(1 + i % 5), f"{1 + i % 28:02d}/03/2024",
+                     ["Agree", "Disagree", "Strongly agree"][i % 3], f"comment number {i}"])
+    rows[5][1] = "x"                 # not a rating          (spreadsheet row 6)
+    rows[7][2] = "3/31/2024"         # a US date             (row 8)
+    rows[9][3] = "Agree."            # spelled unlike the label
+    rows[11][0] = "A1"               # a repeated id
+    rows[13][4] = "N/A"              # a placeholder: blank, kept
+    result = init_programme([write_csv(tmp_path / "odd.csv", rows)], tmp_path / "p")
+    guess = result.sources[0].guess
+    assert guess.column("Rating").scale.name == "codes_1_to_5"
+    fatal, quarantined = quarantined_rows(result.config_path)
+    assert fatal == []
+    assert {row for _, row in quarantined} == {6, 8, 10, 12}
+    assert result.sources[0].quarantined_rows == 4
+
+
+def test_nasty_headers_config_validates(tmp_path):
+    headers = ["id"] + [h.strip() for h in NASTY if h.strip() and "\ufeff" not in h]
+    rows = [headers] + [[str(i)] + [f"answer {i} to {j}" for j in range(len(headers) - 1)] for i in range(3)]
+    result = init_programme([write_csv(tmp_path / "nasty.csv", rows)], tmp_path / "p")
+    fatal, quarantined = quarantined_rows(result.config_path)
+    assert fatal == [] and quarantined == set()
+
+
+@pytest.mark.parametrize("name, project_column", [("v6framework_230831.csv", None),
+                                                  ("phase1_text_data.csv", "organization")])
+def test_real_slices_validate_with_the_rows_init_counted(tmp_path, name, project_column):
+    data = benchmark_slice(name, tmp_path)
+    result = init_programme([data], tmp_path / "p", project_column=project_column)
+    fatal, quarantined = quarantined_rows(result.config_path)
+    assert fatal == []
+    assert len(quarantined) == result.sources[0].quarantined_rows
