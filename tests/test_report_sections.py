@@ -26,11 +26,18 @@ def test_principles_sentences_name_top_and_bottom_without_claiming_most_at_zero(
     shares = pd.DataFrame({"item": ["a", "b"], "label": ["Power was shared", "I was paid"],
                            "n": [40, 40], "agree": [30, 10], "pct": [75.0, 25.0]})
     top, bottom = narrative.principles_sentences(shares)
-    assert '"Power was shared" (75% agreed)' in top and '"I was paid" (25% agreed)' in bottom
+    assert top == 'The largest share who agreed was for "Power was shared" (75%).'
+    assert bottom == 'The smallest share who agreed was for "I was paid" (25%).'
     zero = shares.assign(pct=[0.0, 0.0])
-    assert narrative.principles_sentences(zero) == ["No one agreed with any of the statements about the principles."]
+    assert narrative.principles_sentences(zero) == ["No one agreed with any of the statements."]
     hidden = shares.assign(pct=[None, None])
     assert "Too few" in narrative.principles_sentences(hidden)[0]
+    tie = shares.assign(pct=[50.0, 50.0])
+    assert narrative.principles_sentences(tie) == ["The same share of people, 50%, agreed for every question."]
+    one_hidden = pd.concat([shares, shares.head(1).assign(item="c", label="Hidden", pct=None)])
+    assert "(of the 2 questions with enough answers to show)" in narrative.principles_sentences(one_hidden)[0]
+    rated = narrative.principles_sentences(shares, 'answered "Very good" or "Good"')
+    assert rated[0] == 'The largest share who answered "Very good" or "Good" was for "Power was shared" (75%).'
 
 
 def test_change_sentence_states_uncertainty():
@@ -65,7 +72,9 @@ def test_easy_read_has_one_short_idea_per_line(report):
 
 
 def test_report_view_is_redacted_and_pseudonymised(report):
-    programme = report.programme
+    from evalkit.programme import load_programme
+
+    programme = load_programme(SAMPLE_CONFIG)
     raw = programme.tables["feedback_survey"]
     shown = report.tables["feedback_survey"]
     assert not set(raw["response_id"]) & set(shown["response_id"])
@@ -114,3 +123,10 @@ def test_quarantine_written_for_reports_is_redacted_and_formula_safe(sample_copy
     assert "jo.planted@example.com" not in text and "07700 900461" not in text
     assert "[email]" in text and "[phone]" in text
     assert ",=" not in text and ',"=' not in text
+
+
+def test_report_view_never_falls_through_to_the_raw_programme(report):
+    for raw_only in ("programme", "quarantine", "problems", "files_read", "input_files", "table"):
+        assert not hasattr(report, raw_only), raw_only
+    assert "salt" not in report.privacy
+    assert report.tables["feedback_survey"]["response_id"].str.startswith("R-").all()

@@ -145,7 +145,11 @@ def test_programme_yml_follows_the_schema(sample):
     assert [p["id"] for p in cfg["projects"]] == [f"P0{i}" for i in range(1, 9)]
     assert len({p["theme"] for p in cfg["projects"]}) == 8
     assert cfg["privacy"] == {"salt_file": "pseudonym_salt.txt", "names": list(people.PLANTED_NAMES)}
-    assert cfg["report"] == {"seed": 20240129, "suppression": {"enabled": True}, "quotes_per_question": 3}
+    assert cfg["report"] == {"seed": 20240129, "suppression": {"enabled": True}, "quotes_per_question": 3,
+                             "survey": "feedback_survey", "role_column": "role", "facts": "project_facts",
+                             "invited_column": "participants_invited", "codes": "rules",
+                             "outcomes": [{"source": "outcomes", "before": "wellbeing_before",
+                                           "after": "wellbeing_after", "name": "wellbeing"}]}
     assert cfg["codebook"] == "default"
     for col in cfg["sources"]["feedback_survey"]["columns"].values():
         assert col["type"] in {"likert", "number", "single_choice", "free_text"}
