@@ -14,18 +14,14 @@ from evalkit.errors import DataValidationError, EvalkitError
 
 def _validate(args: argparse.Namespace) -> int:
     from evalkit.programme import validate_programme
-    from evalkit.programme.problems import group_problems, needs_fixing
+    from evalkit.programme.problems import group_problems, summarise
 
     problems = validate_programme(args.config)
     for line in group_problems(problems):
         print(line, file=sys.stderr)
-    to_fix = needs_fixing(problems)
-    if to_fix:
-        print(f"{len(to_fix)} problem(s) found in {args.config}.", file=sys.stderr)
-        return 1
-    warned = len(problems) - len(to_fix)
-    print(f"{args.config}: no problems found" + (f" ({warned} warning(s) above)." if warned else "."))
-    return 0
+    code, sentence = summarise(problems, strict=args.strict)
+    print(f"{args.config}: {sentence}", file=sys.stderr if code else sys.stdout)
+    return code
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -101,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check a programme's config and data; print every problem")
     p.add_argument("--config", required=True, type=Path, help="programme YAML file")
+    p.add_argument("--strict", action="store_true",
+                   help="fail (exit 1) when any row would be quarantined, not only on problems that stop the reports")
     p.set_defaults(func=_validate)
 
     p = sub.add_parser("init", help="guess a programme config from exported CSV/XLSX files; write it with a salt")

@@ -10,13 +10,21 @@ from evalkit.paths import REPO_DIR
 FIXTURES = REPO_DIR / "tests" / "fixtures" / "programme"
 
 
-def _run(config) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "evalkit.cli", "validate", "--config", str(config)],
+def _run(config, *extra) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "evalkit.cli", "validate", "--config", str(config), *extra],
                           capture_output=True, text=True, cwd=REPO_DIR, timeout=120)
 
 
-def test_bad_programme_exits_1_and_prints_every_problem_without_traceback():
+def test_bad_rows_are_listed_and_fail_only_with_strict():
     result = _run(FIXTURES / "bad" / "programme.yml")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("5 problem(s) in rows that report will set aside (quarantine, listed "
+                                          "above); the reports will build.")
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_programme_with_strict_exits_1_and_prints_every_problem_without_traceback():
+    result = _run(FIXTURES / "bad" / "programme.yml", "--strict")
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert lines[:5] == [
@@ -31,7 +39,8 @@ def test_bad_programme_exits_1_and_prints_every_problem_without_traceback():
         "feedback_survey.csv:6:sessions_attended: 'abc' is not a number; enter a whole number using digits "
         "only, e.g. 12",
     ]
-    assert lines[5].startswith("5 problem(s) found in ")
+    assert lines[5].endswith("5 problem(s) in rows that report will set aside (quarantine, listed above); "
+                             "--strict: rows would be set aside.")
     assert "Traceback" not in result.stderr
 
 

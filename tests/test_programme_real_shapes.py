@@ -179,7 +179,7 @@ def test_declared_project_without_rows_is_a_warning_not_a_failure(tmp_path, caps
     assert main(["validate", "--config", str(path)]) == 0
     captured = capsys.readouterr()
     assert captured.err.startswith("warning: programme.yml::projects: project 'NHFT'")
-    assert captured.out.strip().endswith("no problems found (1 warning(s) above).")
+    assert captured.out.strip().endswith("1 warning(s); the reports will build.")
 
 
 def test_repeated_problems_are_grouped_with_their_rows(tmp_path, capsys):
@@ -191,8 +191,17 @@ def test_repeated_problems_are_grouped_with_their_rows(tmp_path, capsys):
     assert lines == ["fft.csv::FFT categorical answer: 8 rows: '7' is outside the fft scale (1-5); check the "
                      "answer and enter a whole number from 1 to 5 (1 = Very good, 5 = Very poor) "
                      "(rows 6, 7, 8, 9, 10, ...)"]
-    assert main(["validate", "--config", str(path)]) == 1
-    assert capsys.readouterr().err.splitlines()[-1].startswith("8 problem(s) found in ")
+    assert main(["validate", "--config", str(path)]) == 0
+    assert "8 problem(s) in rows that report will set aside" in capsys.readouterr().out
+    assert main(["validate", "--config", str(path), "--strict"]) == 1
+
+
+def test_problems_differing_only_in_their_value_are_grouped(tmp_path):
+    config = _config()
+    data = FFT + "".join(f"D{i},R{i},9/{20 + i}/2022,2,FFT Why?,ok\n" for i in range(3))
+    lines = group_problems(validate_programme(_write(tmp_path, config, data)))
+    assert lines[-1].startswith("fft.csv::Date: 4 rows: '2021-10-02' is not a date; write dates as 29/01/2024")
+    assert lines[-1].endswith("(rows 5, 6, 7, 8; 3 other values like it)")
 
 
 def test_no_salt_is_caught_by_validate(tmp_path):
