@@ -187,8 +187,8 @@ class CoderStore:
     Examples
     --------
     >>> store = CoderStore(tmp_path, "AS")                       # doctest: +SKIP
-    >>> store.tick("R001", "What worked well?", "feeling_heard")  # doctest: +SKIP
-    >>> store.set_status("R001", "What worked well?", "done")     # doctest: +SKIP
+    >>> store.tick("R001", "Any other comments?", "feeling_heard")  # doctest: +SKIP
+    >>> store.set_status("R001", "Any other comments?", "done")  # doctest: +SKIP
     """
 
     def __init__(self, store_dir, coder: str):
