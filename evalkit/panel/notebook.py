@@ -63,7 +63,7 @@ def default_store_dir(programme) -> Path:
     one store wherever their notebooks are; for evalkit's sample programme (whose folder is
     generated and never edited) ``outputs/coding`` instead.
     """
-    if programme.config_path.resolve() == SAMPLE_CONFIG.resolve():
+    if _is_sample(programme):
         return OUTPUTS_DIR / STORE_FOLDER
     return programme.root / STORE_FOLDER
 
@@ -123,9 +123,10 @@ def _open(config, coder, source, column, order, seed, store_dir, blind):
     if answers.empty:
         raise ConfigError(f"{programme.config_path.name}: every answer to the chosen questions is blank, "
                           "so there is nothing to code; choose another `source` or `column`")
-    store = Path(str(store_dir)).expanduser() if str(store_dir or "").strip() else default_store_dir(programme)
+    typed_store = str(store_dir or "").strip()
+    store = Path(typed_store).expanduser() if typed_store else default_store_dir(programme)
     notes = []
-    if programme.config_path.resolve() == SAMPLE_CONFIG.resolve():
+    if _is_sample(programme):
         notes.append(f"Programme: {programme.name}, synthetic data that comes with evalkit. Set `config` "
                      "to your own programme.yml to code real answers.")
     else:
@@ -143,6 +144,11 @@ def _open(config, coder, source, column, order, seed, store_dir, blind):
                  f"coded by {panel.store.coder}; every click is saved in {panel.store.path}.")
     panel.notes = tuple(notes)
     return panel
+
+
+def _is_sample(programme) -> bool:
+    """True for evalkit's own synthetic sample programme."""
+    return programme.config_path.resolve() == SAMPLE_CONFIG.resolve()
 
 
 def _plain_lines(exc: EvalkitError):

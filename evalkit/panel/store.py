@@ -299,7 +299,8 @@ class CoderStore:
 
     # ---- writing -------------------------------------------------------------------------
 
-    def add_theme(self, theme_id: str, name: str, definition: str, when: datetime | None = None) -> AddedTheme:
+    def add_theme(self, theme_id: str, name: str, definition: str,
+                  when: datetime | None = None) -> AddedTheme:
         """Record a new theme in this coder's journal (saved before returning).
 
         Parameters
