@@ -62,3 +62,23 @@ def test_no_theme_used_often_enough_falls_back(tmp_path):
     suggestions, note = suggestions_from_own_codes(_answers(), CODEBOOK, "AS", tmp_path)
     assert suggestions is None
     assert "No theme has been used" in note
+
+
+class _Even:
+    """A stand-in classifier: every theme at 0.5 for every text."""
+
+    def fit(self, texts, y):
+        self.columns_ = list(y.columns)
+        return self
+
+    def predict_proba(self, texts):
+        return pd.DataFrame(0.5, index=range(len(texts)), columns=self.columns_)
+
+
+def test_blank_answers_are_never_scored(tmp_path):
+    _code_the_first_twelve(tmp_path)
+    answers = _answers()
+    answers.loc[13, "text"] = pd.NA
+    answers.loc[14, "text"] = "  "
+    suggestions, _ = suggestions_from_own_codes(answers, CODEBOOK, "AS", tmp_path, classifier=_Even())
+    assert sorted(set(suggestions["response_id"])) == ["R12"]

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 import warnings
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pandas as pd
@@ -318,3 +319,90 @@ def test_a_long_journal_asks_for_compaction_until_compacted(tmp_path):
     assert CoderStore(tmp_path, "AS").needs_compaction
     s.compact()
     assert not CoderStore(tmp_path, "AS").needs_compaction
+
+
+# ---- themes a coder adds ---------------------------------------------------------------------
+
+BST = timezone(timedelta(hours=1))
+
+
+def test_an_added_theme_is_saved_with_coder_and_utc_time_and_survives_reopening(tmp_path):
+    s = CoderStore(tmp_path, "AS")
+    added = s.add_theme("peer_support", "  Peer   support ", "Help from others who have been there.",
+                        when=datetime(2024, 5, 1, 11, 22, 33, 987654, tzinfo=BST))
+    assert added.when == "2024-05-01T10:22:33+00:00"
+    s.tick("R1", Q, "peer_support")
+    frame = CoderStore(tmp_path, "AS").themes_added()
+    assert list(frame.columns) == ["theme_id", "name", "definition", "coder", "when"]
+    assert frame.values.tolist() == [["peer_support", "Peer support", "Help from others who have been there.",
+                                      "AS", "2024-05-01T10:22:33+00:00"]]
+    codes = CoderStore(tmp_path, "AS").codes_frame()
+    assert codes["theme_id"].tolist() == ["peer_support"]
+    assert "when" not in codes.columns and "2024" not in codes.to_csv()
+
+
+def test_the_time_defaults_to_now_in_utc(tmp_path):
+    before = datetime.now(timezone.utc).replace(microsecond=0)
+    when = datetime.fromisoformat(CoderStore(tmp_path, "AS").add_theme("a", "A", "Means A.").when)
+    assert when.utcoffset() == timedelta(0)
+    assert before <= when <= datetime.now(timezone.utc)
+
+
+@pytest.mark.parametrize(
+    "theme_id, name, definition, message",
+    [
+        ("peer_support", "Peer support", "Again.", "already added the theme “Peer support”"),
+        ("other_id", "PEER  support", "Same name.", "already added the theme “Peer support”"),
+        ("new_one", "New one", "   ", "has no definition"),
+        ("new_one", "  ", "Means something.", "has no name"),
+        ("New-One", "New one", "Means something.", "lower-case letters"),
+    ],
+)
+def test_a_duplicate_blank_or_malformed_added_theme_is_refused(tmp_path, theme_id, name, definition, message):
+    s = CoderStore(tmp_path, "AS")
+    s.add_theme("peer_support", "Peer support", "Help from peers.")
+    size = s.path.stat().st_size
+    with pytest.raises(ConfigError, match=message):
+        s.add_theme(theme_id, name, definition)
+    assert s.path.stat().st_size == size
+
+
+def test_two_panels_of_one_coder_cannot_add_the_same_theme_twice(tmp_path):
+    first, second = CoderStore(tmp_path, "AS"), CoderStore(tmp_path, "AS")
+    first.add_theme("peer_support", "Peer support", "Help from peers.")
+    with pytest.raises(ConfigError, match="already added"):
+        second.add_theme("peer_support", "Peer support", "Help from peers, said again.")
+    assert [t.definition for t in second.added_themes()] == ["Help from peers."]
+
+
+def test_compaction_keeps_added_themes(tmp_path):
+    s = CoderStore(tmp_path, "AS")
+    s.add_theme("peer_support", "Peer support", "Help from peers.", when=datetime(2024, 5, 1, tzinfo=timezone.utc))
+    s.tick("R1", Q, "peer_support")
+    before = s.themes_added()
+    s.compact()
+    pd.testing.assert_frame_equal(CoderStore(tmp_path, "AS").themes_added(), before)
+    assert CoderStore(tmp_path, "AS").codes("R1", Q).themes == {"peer_support"}
+
+
+def test_a_format_1_journal_is_still_read_and_new_journals_say_format_2(tmp_path):
+    path = tmp_path / f"{coder_slug('AS')}.jsonl"
+    path.write_text(json.dumps({"evalkit_coding_journal": 1, "coder": "AS"}) + "\n"
+                    + json.dumps({"op": "tick", "response_id": "R1", "question": Q, "theme": "x"}) + "\n")
+    s = CoderStore(tmp_path, "AS")
+    assert s.codes("R1", Q).themes == {"x"}
+    s.add_theme("y_theme", "Y", "Means y.")
+    assert CoderStore(tmp_path, "AS").added_themes()[0].id == "y_theme"
+    CoderStore(tmp_path / "new", "AS").tick("R1", Q, "x")
+    header = json.loads((tmp_path / "new" / path.name).read_text().splitlines()[0])
+    assert header["evalkit_coding_journal"] == 2
+
+
+def test_other_coders_journals_with_added_themes_read_cleanly(tmp_path):
+    other = CoderStore(tmp_path, "BT")
+    other.add_theme("peer_support", "Peer support", "Help from peers.")
+    other.tick("R1", Q, "peer_support")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        found = other_coders_codes(tmp_path, "AS")
+    assert found["BT"][("R1", Q)].themes == {"peer_support"}

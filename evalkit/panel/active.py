@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from evalkit.errors import EvalkitError
-from evalkit.panel.queue import suggestions_from_estimator, validate_answers
+from evalkit.panel.queue import suggestions_from_estimator, validate_answers, with_text
 from evalkit.panel.store import CoderStore
 from evalkit.panel.themes import PanelCodebook
 
@@ -43,7 +43,7 @@ def suggestions_from_own_codes(answers: pd.DataFrame, codebook, coder: str, stor
         One plain sentence for the coder saying what was done (or why not).
     """
     store = CoderStore(store_dir, coder)
-    validated = validate_answers(answers)
+    validated = with_text(validate_answers(answers))
     done = [a for a in validated if store.is_done(a.response_id, a.question)]
     todo = [a for a in validated if not store.is_done(a.response_id, a.question)]
     fallback = "Showing answers in filed order instead."

@@ -123,6 +123,11 @@ def validate_answers(answers: pd.DataFrame, name: str = "answers") -> list[Answe
     return out
 
 
+def with_text(answers: list[Answer]) -> list[Answer]:
+    """Return the answers that have text to code; blank ones are never queued for coding."""
+    return [a for a in answers if a.text.strip()]
+
+
 def suggestions_from_estimator(estimator, answers: list[Answer]) -> pd.DataFrame:
     """Ask a fitted classifier for theme probabilities on each answer's text.
 

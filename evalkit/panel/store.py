@@ -14,6 +14,11 @@ for one coder merge their clicks instead of overwriting each other.
 
 Answers are keyed by ``(response_id, question)``: one survey response can carry several
 free-text answers.
+
+A theme the coder adds while coding is one more journal line (``"op": "add_theme"``) holding its
+id, name, definition and the time it was added (UTC, to the second). The time stays in the
+coder's own journal and :meth:`CoderStore.themes_added`; it is never part of
+:meth:`CoderStore.codes_frame`, so it cannot reach a report.
 """
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ import re
 import unicodedata
 import warnings
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Hashable, Iterable, Iterator
 
@@ -32,11 +38,13 @@ import pandas as pd
 
 from evalkit.errors import ConfigError, EvalkitError
 
-JOURNAL_FORMAT = 1
+JOURNAL_FORMAT = 2  # 2 added "add_theme" lines; format 1 journals are read as they are
 JOURNAL_SUFFIX = ".jsonl"
 STATUSES = ("open", "done", "skipped")
 
 Key = tuple[Hashable, str]
+ADDED_COLUMNS = ["theme_id", "name", "definition", "coder", "when"]
+_THEME_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 class StoreError(EvalkitError):
@@ -55,6 +63,24 @@ class AnswerCodes:
     def is_empty(self) -> bool:
         """True when nothing has been recorded for the answer."""
         return not self.themes and not self.memo and self.status == "open"
+
+
+@dataclass(frozen=True)
+class AddedTheme:
+    """A theme a coder added while coding.
+
+    Parameters
+    ----------
+    id, name, definition : str
+        As for a codebook theme; ``id`` is a valid codebook id.
+    when : str
+        When it was added: ISO 8601 UTC to the second, e.g. ``"2024-05-01T10:22:33+00:00"``.
+    """
+
+    id: str
+    name: str
+    definition: str
+    when: str
 
 
 def _normalised_name(coder: str) -> str:
@@ -161,8 +187,8 @@ class CoderStore:
     Examples
     --------
     >>> store = CoderStore(tmp_path, "AS")                       # doctest: +SKIP
-    >>> store.tick("R001", "What worked well?", "feeling_heard")  # doctest: +SKIP
-    >>> store.set_status("R001", "What worked well?", "done")     # doctest: +SKIP
+    >>> store.tick("R001", "Any other comments?", "feeling_heard")  # doctest: +SKIP
+    >>> store.set_status("R001", "Any other comments?", "done")  # doctest: +SKIP
     """
 
     def __init__(self, store_dir, coder: str):
@@ -172,6 +198,7 @@ class CoderStore:
         self.path = self.store_dir / f"{self.slug}{JOURNAL_SUFFIX}"
         self._lock_path = self.store_dir / f"{self.slug}.lock"
         self._codes: dict[Key, AnswerCodes] = {}
+        self._added: dict[str, AddedTheme] = {}
         self._inode: int | None = None
         self._offset = 0
         self._line_number = 0
@@ -225,8 +252,10 @@ class CoderStore:
         Parameters
         ----------
         include_empty : bool, default False
-            Also give answers marked done with no theme a row with ``theme_id`` missing, so
-            "no theme applies" can be told apart from "not coded yet".
+            Also give answers marked done with no theme a row with ``theme_id`` missing. The
+            panel now records "no theme fits" as its own code,
+            :data:`evalkit.panel.themes.NONE_OF_THESE`; such rows come only from journals
+            written before it could.
 
         Returns
         -------
@@ -234,6 +263,7 @@ class CoderStore:
             Columns ``response_id``, ``question``, ``theme_id``, ``coder``, ``memo``; the memo
             is repeated on each of an answer's rows. Rows are sorted by question, response id
             (as text) and theme id, so the table is the same however the clicks were ordered.
+            Themes the coder added appear by their ids (details in :meth:`themes_added`).
         """
         rows = []
         for (response_id, question), value in self._codes.items():
@@ -250,7 +280,71 @@ class CoderStore:
         )
         return frame.iloc[order].reset_index(drop=True)
 
+    def added_themes(self) -> list[AddedTheme]:
+        """Return the themes this coder has added, in the order they were added."""
+        return list(self._added.values())
+
+    def themes_added(self) -> pd.DataFrame:
+        """Return the themes this coder has added, one row each, in the order they were added.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``theme_id``, ``name``, ``definition``, ``coder``, ``when`` (ISO 8601 UTC).
+            ``when`` is for the coders' own records (say, to see which themes came late in
+            coding): leave it out of anything shared or reported.
+        """
+        rows = [(t.id, t.name, t.definition, self.coder, t.when) for t in self._added.values()]
+        return pd.DataFrame(rows, columns=ADDED_COLUMNS).astype(object)
+
     # ---- writing -------------------------------------------------------------------------
+
+    def add_theme(self, theme_id: str, name: str, definition: str,
+                  when: datetime | None = None) -> AddedTheme:
+        """Record a new theme in this coder's journal (saved before returning).
+
+        Parameters
+        ----------
+        theme_id : str
+            Lower-case letters, digits and underscores, starting with a letter (see
+            :func:`evalkit.panel.themes.added_theme_id`).
+        name : str
+            Short name shown next to its checkbox.
+        definition : str
+            When the theme applies, shown on hover.
+        when : datetime, optional
+            When it was added (default now); stored in UTC to the second.
+
+        Returns
+        -------
+        AddedTheme
+
+        Raises
+        ------
+        ConfigError
+            If the id is malformed, the name or definition is blank, or this coder already added
+            a theme with that id or name.
+        """
+        name, definition = " ".join(str(name or "").split()), str(definition or "").strip()
+        if not isinstance(theme_id, str) or not _THEME_ID_RE.match(theme_id):
+            raise ConfigError(f"theme id {theme_id!r} must be lower-case letters, digits and underscores, "
+                              "starting with a letter")
+        if not name:
+            raise ConfigError("the new theme has no name; type a short name, e.g. \"Peer support\"")
+        if not definition:
+            raise ConfigError(f"the new theme “{name}” has no definition; write one sentence saying when "
+                              "it applies, so other coders can use it the same way")
+        moment = (when or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
+        theme = AddedTheme(theme_id, name, definition, moment.isoformat())
+
+        def unused() -> None:
+            for other in self._added.values():
+                if other.id == theme_id or _normalised_name(other.name) == _normalised_name(name):
+                    raise ConfigError(f"you already added the theme “{other.name}” ({other.id}); tick "
+                                      "it instead of adding it again")
+
+        self._append(_added_event(theme), check=unused)
+        return self._added[theme_id]
 
     def tick(self, response_id, question, theme_id: str) -> None:
         """Record that the coder ticked ``theme_id`` for the answer (saved before returning)."""
@@ -292,6 +386,7 @@ class CoderStore:
         with _locked(self._lock_path):
             self._sync()
             lines = [self._header()]
+            lines += [_dumps(_added_event(theme)) for theme in self._added.values()]
             for (response_id, question), value in self._codes.items():
                 if value.is_empty:
                     continue
@@ -333,12 +428,20 @@ class CoderStore:
         return _dumps({"evalkit_coding_journal": JOURNAL_FORMAT, "coder": self.coder})
 
     def _record(self, event: dict, response_id, question) -> None:
-        """Append one event under the lock, after catching up with other writers, then apply it."""
+        """Append one event about an answer (see ``_append``)."""
         key = make_key(response_id, question)
-        event = {**event, "response_id": key[0], "question": key[1]}
+        self._append({**event, "response_id": key[0], "question": key[1]})
+
+    def _append(self, event: dict, check=None) -> None:
+        """Append one event under the lock, after catching up with other writers, then apply it.
+
+        ``check``, if given, runs after catching up and before writing; it raises to refuse.
+        """
         line = _dumps(event)
         with _locked(self._lock_path):
             self._sync()
+            if check is not None:
+                check()
             new_file = not self.path.exists()
             try:
                 fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
@@ -381,7 +484,7 @@ class CoderStore:
         except FileNotFoundError:
             return
         if stat.st_ino != self._inode or stat.st_size < self._offset:
-            self._codes, self._offset, self._line_number = {}, 0, 0
+            self._codes, self._added, self._offset, self._line_number = {}, {}, 0, 0
             self.damaged_lines = []
             self._inode = stat.st_ino
         with open(self.path, "rb") as handle:
@@ -400,7 +503,7 @@ class CoderStore:
             if "evalkit_coding_journal" in event:
                 self._check_header(event)
                 return
-            _apply(self._codes, event)
+            _apply(self._codes, event, self._added)
         except (ValueError, KeyError, TypeError):
             self.damaged_lines.append(self._line_number)
             warnings.warn(
@@ -429,8 +532,19 @@ def _dumps(event: dict) -> str:
     return json.dumps(event, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def _apply(codes: dict[Key, AnswerCodes], event: dict) -> None:
-    """Apply one journal event to the in-memory codes."""
+def _added_event(theme: AddedTheme) -> dict:
+    """The journal line that records an added theme."""
+    return {"op": "add_theme", "theme": theme.id, "name": theme.name,
+            "definition": theme.definition, "when": theme.when}
+
+
+def _apply(codes: dict[Key, AnswerCodes], event: dict, added: dict[str, AddedTheme]) -> None:
+    """Apply one journal event to the in-memory codes and added themes."""
+    if event["op"] == "add_theme":
+        theme = AddedTheme(str(event["theme"]), str(event["name"]), str(event["definition"]),
+                           str(event["when"]))
+        added.setdefault(theme.id, theme)
+        return
     key = make_key(event["response_id"], event["question"])
     value = codes.setdefault(key, AnswerCodes())
     op = event["op"]
@@ -479,14 +593,14 @@ def other_coders_codes(store_dir, coder: str) -> dict[str, dict[Key, AnswerCodes
 
 def _read_journal(path: Path) -> tuple[str | None, dict[Key, AnswerCodes]]:
     """Replay a journal read-only; return its coder name and codes (name None if unreadable)."""
-    name, codes = None, {}
+    name, codes, added = None, {}, {}
     for number, raw in enumerate(path.read_bytes().splitlines(), start=1):
         try:
             event = json.loads(raw.decode("utf-8"))
             if "evalkit_coding_journal" in event:
                 name = event.get("coder")
             else:
-                _apply(codes, event)
+                _apply(codes, event, added)
         except (ValueError, KeyError, TypeError):
             warnings.warn(f"{path}:{number}: skipped an unreadable line", RuntimeWarning, stacklevel=3)
     return name, codes

@@ -1,7 +1,13 @@
 """The coding panel: an ipywidgets UI over the store and the queue.
 
-Everything the buttons do is also a method (``tick``, ``next``, ``skip``...), so the panel can
-be driven and tested without a browser; the widgets only call those methods.
+Everything the buttons do is also a method (``tick``, ``next``, ``skip``, ``add_theme``...), so
+the panel can be driven and tested without a browser; the widgets only call those methods.
+
+Hovering a theme's name shows its definition. ipywidgets 8 never puts a ``Checkbox``'s
+``tooltip`` on screen while it has a description (jupyter-widgets/ipywidgets#2948: the title
+it sets is the description itself), so each name is a ``<span title="definition">`` inside an
+HTML description, and ``tooltip`` is left unset, which makes the checkbox view drop the raw
+description it had put in the input's own title.
 """
 from __future__ import annotations
 
@@ -22,9 +28,18 @@ from evalkit.panel.queue import (
     suggestions_by_key,
     suggestions_from_estimator,
     validate_answers,
+    with_text,
 )
-from evalkit.panel.store import CoderStore, other_coders_codes
-from evalkit.panel.themes import PanelCodebook
+from evalkit.panel.store import AddedTheme, CoderStore, other_coders_codes
+from evalkit.panel.themes import (
+    ADDED_HEADING,
+    NONE_OF_THESE,
+    NONE_OF_THESE_GUIDANCE,
+    NONE_OF_THESE_NAME,
+    PanelCodebook,
+    PanelTheme,
+    added_theme_id,
+)
 
 SUGGESTION_THRESHOLD = 0.5
 
@@ -37,12 +52,17 @@ _ANSWER_STYLE = (
 class CodingPanel:
     """Code free-text answers against a codebook, one answer at a time, saving every click.
 
+    Besides the codebook's themes the coder can tick "None of these fits" (recorded as
+    :data:`evalkit.panel.themes.NONE_OF_THESE`; it and the other themes exclude each other) and
+    add a theme the codebook lacks (:meth:`add_theme`). "Done, next" needs at least one of
+    these ticked, so a finished answer always has a code and "not coded yet" means no code.
+
     Parameters
     ----------
     answers : pandas.DataFrame
         ``response_id``, ``question`` (label), ``project``, ``text``; other columns (such as a
-        respondent id) are never shown. Build it with
-        :func:`evalkit.panel.answers.answers_from_programme`.
+        respondent id) are never shown, and answers with blank text are not queued. Build it
+        with :func:`evalkit.panel.answers.answers_from_programme`.
     codebook : Codebook or iterable of themes
         Themes with ``id``, ``name``, ``parent`` and ``definition``, e.g.
         ``evalkit.coding.codebook.load_codebook("default")``.
@@ -68,13 +88,18 @@ class CodingPanel:
     store : CoderStore
         This coder's saved codes.
     answers : list of Answer
-        All answers in the chosen order.
+        All answers with text, in the chosen order.
+    blank_answers : int
+        How many answers given had blank text and were left out.
     visible : list of Answer
         The answers that pass the current filters, in order.
     position : int
         Index in ``visible`` of the answer on screen.
     widget : ipywidgets.VBox
         The UI; displaying the panel displays it.
+    notes : tuple of str
+        Sentences about how the panel was opened (set by
+        :func:`evalkit.panel.notebook.open_panel`; empty otherwise).
 
     Examples
     --------
@@ -88,11 +113,19 @@ class CodingPanel:
     def __init__(self, answers, codebook, coder, store_dir, order="as_filed", seed=0,
                  blind=True, suggestions=None):
         self.codebook = PanelCodebook(codebook)
-        filed = validate_answers(answers)
+        self.codebook.add(PanelTheme(NONE_OF_THESE, NONE_OF_THESE_NAME, None, NONE_OF_THESE_GUIDANCE),
+                          heading=None)
+        validated = validate_answers(answers)
+        filed = with_text(validated)
+        self.blank_answers = len(validated) - len(filed)
         self.store = CoderStore(store_dir, coder)
         if self.store.needs_compaction:
             self.store.compact()
+        for theme in self.store.added_themes():
+            if theme.id not in self.codebook.themes:  # a codebook theme of the same id wins
+                self.codebook.add(_panel_theme(theme), ADDED_HEADING)
         self.blind = bool(blind)
+        self.notes: tuple[str, ...] = ()
         self._suggestions = self._match_suggestions(suggestions, filed)
         self.answers = order_answers(filed, order, seed, self._suggestions)
         self.filters = Filters()
@@ -115,7 +148,9 @@ class CodingPanel:
         Parameters
         ----------
         theme_id : str
-            A codable (leaf) theme id of the codebook.
+            A codable (leaf) theme id of the codebook, :data:`~evalkit.panel.themes.NONE_OF_THESE`
+            or an added theme's id. Ticking "None of these fits" unticks the answer's themes;
+            ticking a theme unticks "None of these fits".
         ticked : bool, default True
             False unticks.
 
@@ -126,13 +161,25 @@ class CodingPanel:
         """
         answer = self._require_current()
         box = self._boxes[theme_id]
+        cleared = []
         if ticked:
+            self.store.refresh()
+            ticked_now = self.store.codes(answer.response_id, answer.question).themes
+            cleared = (sorted(ticked_now - {NONE_OF_THESE}) if theme_id == NONE_OF_THESE
+                       else [NONE_OF_THESE] if NONE_OF_THESE in ticked_now else [])
+            for other in cleared:
+                self.store.untick(answer.response_id, answer.question, other)
+                if other in self._boxes:
+                    self._set_quietly(self._boxes[other], False)
             self.store.tick(answer.response_id, answer.question, theme_id)
         else:
             self.store.untick(answer.response_id, answer.question, theme_id)
         self._set_quietly(box, ticked)
         verb = "Ticked" if ticked else "Unticked"
-        self._say(f"Saved. {verb} “{self.codebook.name(theme_id)}”.")
+        also = ""
+        if cleared:
+            also = " and unticked " + ", ".join(f"“{self.codebook.name(t)}”" for t in cleared)
+        self._say(f"Saved. {verb} “{self.codebook.name(theme_id)}”{also}.")
 
     def set_memo(self, memo: str) -> None:
         """Replace the memo on the current answer and save at once.
@@ -148,8 +195,18 @@ class CodingPanel:
         self._say("Saved. Memo updated.")
 
     def next(self) -> None:
-        """Mark the current answer coded (even with no theme: none applies) and move on."""
+        """Mark the current answer coded and move on.
+
+        Raises
+        ------
+        EvalkitError
+            If nothing is ticked: tick a theme or "None of these fits", or skip the answer.
+        """
         answer = self._require_current()
+        self.store.refresh()
+        if not self.store.codes(answer.response_id, answer.question).themes:
+            raise EvalkitError(f"nothing is ticked: tick a theme, or “{NONE_OF_THESE_NAME}”, then press "
+                               "“Done, next” (or “Skip for now” to come back to this answer later)")
         self.store.set_status(answer.response_id, answer.question, "done")
         self._advance(f"Saved. Answer {answer.response_id} marked coded.")
 
@@ -217,9 +274,56 @@ class CodingPanel:
         self._show()
         self._say(f"{len(self.visible)} answers match the filters.")
 
+    def add_theme(self, name: str, definition: str, tick: bool = True) -> str:
+        """Add a theme the codebook lacks, save it in this coder's journal and show its box.
+
+        Parameters
+        ----------
+        name : str
+            Short name, shown next to the new checkbox.
+        definition : str
+            One sentence saying when the theme applies; shown on hover, like the codebook's.
+        tick : bool, default True
+            Also tick it for the answer on screen (if there is one).
+
+        Returns
+        -------
+        str
+            The new theme's id (:func:`evalkit.panel.themes.added_theme_id` of the name).
+
+        Raises
+        ------
+        ConfigError
+            If the name or definition is blank, or a theme of that name or id already exists.
+        """
+        theme_id = added_theme_id(name)
+        clash = self.codebook.find_name(name) or self.codebook.themes.get(theme_id)
+        if clash is not None:
+            mine = any(t.id == clash.id for t in self.store.added_themes())
+            where = "you already added" if mine else "the codebook already has"
+            raise ConfigError(f"{where} a theme called “{clash.name}” ({clash.id}); tick it, or give "
+                              "the new theme a different name")
+        added = self.store.add_theme(theme_id, name, definition)
+        self.codebook.add(_panel_theme(added), ADDED_HEADING)
+        self._show_added(added.id)
+        message = f"Saved. Added the theme “{added.name}”"
+        if tick and self.current is not None:
+            self.tick(added.id)
+            message += " and ticked it for this answer"
+        self._say(message + ".")
+        return added.id
+
     def codes_frame(self, include_empty: bool = False) -> pd.DataFrame:
-        """Return this coder's codes as a long table (see :meth:`CoderStore.codes_frame`)."""
+        """Return this coder's codes as a long table (see :meth:`CoderStore.codes_frame`).
+
+        "None of these fits" is the theme id :data:`~evalkit.panel.themes.NONE_OF_THESE`; themes
+        the coder added appear by their ids, described by :meth:`themes_added`.
+        """
         return self.store.codes_frame(include_empty=include_empty)
+
+    def themes_added(self) -> pd.DataFrame:
+        """Return the themes this coder added (see :meth:`CoderStore.themes_added`)."""
+        return self.store.themes_added()
 
     @property
     def progress_text(self) -> str:
@@ -243,26 +347,19 @@ class CodingPanel:
         self._status.add_class("evalkit-status-line")
         self._filters_box = self._build_filters()
         self._boxes: dict[str, widgets.Checkbox] = {}
-        groups = []
+        self._groups: dict[str, widgets.VBox] = {}
+        self._themes_box = widgets.Box([], layout=widgets.Layout(flex_flow="row wrap"))
+        self._themes_box.add_class("evalkit-themes")
         for group in self.codebook.groups:
-            members = []
             for theme in group.themes:
-                box = widgets.Checkbox(
-                    description=theme.name, tooltip=theme.guidance or theme.name, indent=False,
-                    layout=widgets.Layout(width="auto"),
-                )
-                box.add_class("evalkit-theme")
-                box.add_class(f"evalkit-theme-{theme.id}")
-                box.observe(self._on_box(theme.id), names="value")
-                self._boxes[theme.id] = box
-                members.append(box)
-            heading = widgets.HTML(f"<strong>{html.escape(group.heading.name)}</strong>")
-            groups.append(widgets.VBox([heading, *members],
-                                       layout=widgets.Layout(margin="0 1.5em 0.5em 0")))
-        themes_box = widgets.Box(groups, layout=widgets.Layout(flex_flow="row wrap"))
-        themes_box.add_class("evalkit-themes")
-        definitions = widgets.Accordion(children=[widgets.HTML(self._definitions_html())],
+                if theme.id != NONE_OF_THESE:
+                    self._add_box(theme, group.heading.name)
+        none_row = widgets.HBox([self._theme_box(self.codebook.themes[NONE_OF_THESE])],
+                                layout=widgets.Layout(margin="0 0 0.5em 0"))
+        self._definitions = widgets.HTML(self._definitions_html())
+        definitions = widgets.Accordion(children=[self._definitions],
                                         titles=("What the themes mean",), selected_index=None)
+        adding = self._build_adding()
         self._memo = widgets.Textarea(
             description="Memo", placeholder="Your notes on this answer (saved when you leave the box)",
             continuous_update=False, layout=widgets.Layout(width="40em", height="4.5em"),
@@ -284,21 +381,89 @@ class CodingPanel:
         heading = widgets.HTML(f"<h3 style='margin:0.2em 0'>Coding as {html.escape(self.store.coder)}</h3>")
         self.widget = widgets.VBox([
             heading, self._progress, self._filters_box, self._answer, self._suggested, self._others,
-            themes_box, definitions, self._memo, buttons, self._status,
+            self._themes_box, none_row, definitions, adding, self._memo, buttons, self._status,
         ])
         self.widget.add_class("evalkit-coding-panel")
+
+    def _theme_box(self, theme: PanelTheme) -> widgets.Checkbox:
+        """One theme's checkbox; hovering its name shows the definition (see the module notes)."""
+        guidance = theme.guidance or theme.name
+        box = widgets.Checkbox(
+            description=(f"<span class='evalkit-theme-name' title='{html.escape(guidance, quote=True)}'>"
+                         f"{html.escape(theme.name)}</span>"),
+            description_allow_html=True, indent=False, layout=widgets.Layout(width="auto"),
+        )
+        box.add_class("evalkit-theme")
+        box.add_class(f"evalkit-theme-{theme.id}")
+        box.observe(self._on_box(theme.id), names="value")
+        self._boxes[theme.id] = box
+        return box
+
+    def _add_box(self, theme: PanelTheme, heading: str) -> None:
+        """Put a theme's checkbox under its heading, making the heading's column if it is new."""
+        box = self._theme_box(theme)
+        column = self._groups.get(heading)
+        if column is None:
+            title = widgets.HTML(f"<strong>{html.escape(heading)}</strong>")
+            column = widgets.VBox([title], layout=widgets.Layout(margin="0 1.5em 0.5em 0"))
+            self._groups[heading] = column
+            self._themes_box.children = (*self._themes_box.children, column)
+        column.children = (*column.children, box)
+
+    def _build_adding(self) -> widgets.Accordion:
+        """The form for adding a theme the codebook lacks."""
+        self._new_name = widgets.Text(description="Name", placeholder="A short name for the theme",
+                                      layout=widgets.Layout(width="30em"))
+        self._new_definition = widgets.Textarea(
+            description="Definition", placeholder="One sentence: when does this theme apply?",
+            layout=widgets.Layout(width="40em", height="4.5em"))
+        self._new_name.add_class("evalkit-new-theme-name")
+        self._new_definition.add_class("evalkit-new-theme-definition")
+        self._add_button = self._button("Add theme", "Add this theme, tick it for this answer and keep it "
+                                        "for the answers to come", self._add_from_form, "evalkit-add-theme")
+        form = widgets.VBox([
+            widgets.HTML("<p style='margin:0.2em 0'>If no theme fits and one is missing, add it here. "
+                         "It is saved with your name and the time, shown as a new box, and ticked "
+                         "for this answer.</p>"),
+            self._new_name, self._new_definition, self._add_button,
+        ])
+        adding = widgets.Accordion(children=[form], titles=("Add a theme",), selected_index=None)
+        adding.add_class("evalkit-adding")
+        return adding
+
+    def _add_from_form(self) -> None:
+        """The "Add theme" button: add the typed theme, then clear the form."""
+        self.add_theme(self._new_name.value, self._new_definition.value)
+        self._new_name.value, self._new_definition.value = "", ""
+
+    def _show_added(self, theme_id: str) -> None:
+        """Show a just-added theme: its box, the definitions list and the theme filter."""
+        self._add_box(self.codebook.themes[theme_id], ADDED_HEADING)
+        self._boxes[theme_id].disabled = self.current is None
+        self._definitions.value = self._definitions_html()
+        self._updating = True
+        try:
+            chosen = self._theme.value
+            self._theme.options = self._theme_options()
+            self._theme.value = chosen
+        finally:
+            self._updating = False
+
+    def _theme_options(self) -> list[tuple[str, str]]:
+        """The "Coded with" filter's choices: every theme, children named with their parent."""
+        themes = [(t.name if t.parent is None else f"{self.codebook.name(t.parent)}: {t.name}", t.id)
+                  for t in self.codebook.themes.values()]
+        return [("Any or none", ""), *themes]
 
     def _build_filters(self) -> widgets.HBox:
         """The project, question, theme and uncoded-only filters."""
         projects = sorted({a.project for a in self.answers})
         questions = list(dict.fromkeys(a.question for a in self.answers))
-        themes = [(t.name if t.parent is None else f"{self.codebook.name(t.parent)}: {t.name}", t.id)
-                  for t in self.codebook.themes.values()]
         self._project = widgets.Dropdown(options=[("All projects", ""), *[(p, p) for p in projects]],
                                          description="Project")
         self._question = widgets.Dropdown(options=[("All questions", ""), *[(q, q) for q in questions]],
                                           description="Question")
-        self._theme = widgets.Dropdown(options=[("Any or none", ""), *themes], description="Coded with")
+        self._theme = widgets.Dropdown(options=self._theme_options(), description="Coded with")
         self._uncoded = widgets.Checkbox(description="Uncoded only", indent=False)
         for control in (self._project, self._question, self._theme, self._uncoded):
             control.observe(self._on_filter, names="value")
@@ -321,7 +486,9 @@ class CodingPanel:
         """Every codable theme's definition, grouped, as an HTML list."""
         parts = []
         for group in self.codebook.groups:
-            parts.append(f"<h4>{html.escape(group.heading.name)}</h4><dl>")
+            if group.heading.name:
+                parts.append(f"<h4>{html.escape(group.heading.name)}</h4>")
+            parts.append("<dl>")
             for theme in group.themes:
                 parts.append(f"<dt><strong>{html.escape(theme.name)}</strong></dt>"
                              f"<dd>{html.escape(theme.guidance or 'No definition given.')}</dd>")
@@ -406,12 +573,18 @@ class CodingPanel:
     # ---- event plumbing ------------------------------------------------------------------
 
     def _on_box(self, theme_id: str):
-        """Observer for one theme's checkbox."""
+        """Observer for one theme's checkbox; after a failed save every box shows what is saved."""
         def observe(change):
             if not self._updating:
-                self._guarded(lambda: self.tick(theme_id, change["new"]),
-                              undo=lambda: self._set_quietly(self._boxes[theme_id], change["old"]))
+                self._guarded(lambda: self.tick(theme_id, change["new"]), undo=self._boxes_from_store)
         return observe
+
+    def _boxes_from_store(self) -> None:
+        """Set every theme box to what the store holds for the current answer."""
+        answer = self.current
+        codes = self.store.codes(answer.response_id, answer.question) if answer else None
+        for theme_id, box in self._boxes.items():
+            self._set_quietly(box, bool(codes and theme_id in codes.themes))
 
     def _on_memo(self, change) -> None:
         """Observer for the memo box (fires when the coder leaves it)."""
@@ -481,3 +654,8 @@ class CodingPanel:
     def suggestions_for(self, answer: Answer) -> list[Suggestion]:
         """Return the classifier's suggestions for an answer, most probable first."""
         return list(self._suggestions.get(answer.key, []))
+
+
+def _panel_theme(theme: AddedTheme) -> PanelTheme:
+    """An added theme as the panel shows it (top level, under its own heading)."""
+    return PanelTheme(theme.id, theme.name, None, theme.definition)
