@@ -34,8 +34,17 @@ def _cached(report, key, compute):
 
 
 def survey_name(report) -> str | None:
-    """The main survey source (None when the programme has none)."""
-    return report.roles.survey
+    """The main survey source (None when the programme has none, or none of its rows could be used)."""
+    survey = report.roles.survey
+    return survey if survey is not None and len(report.tables[survey]) else None
+
+
+def _empty_survey_sentence(report) -> str | None:
+    survey = report.roles.survey
+    if survey is None or survey_name(report) is not None:
+        return None
+    return (f"None of the rows of {report.sources[survey].label} could be used, so there are no answers to "
+            "report; the data files need fixing first (see below).")
 
 
 def survey_coded(report, source: str | None = None) -> pd.DataFrame:
@@ -483,6 +492,9 @@ def programme_summary(report) -> list[str]:
     """Plain-language key findings for the whole programme."""
     policy = report.policy
     lines = [_projects_phrase(report)]
+    empty = _empty_survey_sentence(report)
+    if empty:
+        lines.append(empty)
     survey = survey_name(report)
     if survey is not None:
         n = people_count(report, survey)
