@@ -209,6 +209,9 @@ def test_disjoint_groups_do_not_give_a_zero_width_interval_in_sentences():
 
 
 def test_identical_answers_are_reported_as_not_tested():
+    # R 4.2.2: kruskal.test(list(rep(4, 9), rep(4, 12), rep(4, 10)))
+    #   -> Kruskal-Wallis chi-squared = NaN, df = 2, p-value = NA (H is 0/0). evalkit printed
+    #   "H = nan (p nan)"; it keeps NaN in the numbers and says why in the text.
     groups = {"P01": [4] * 9, "P02": [4] * 12, "P03": [4] * 10}
     result = compare_groups(long(groups), "score", policy=EXACT)
     assert np.isnan(result.omnibus.iloc[0]["H"]) and result.pairwise.empty
