@@ -207,16 +207,28 @@ def smd(m1, sd1, n1, m2, sd2, n2, correct: bool = True) -> pd.DataFrame:
     m2, sd2, n2 : array-like
         Mean, SD and size of group 2 (e.g. comparison).
     correct : bool, default True
-        Apply Hedges' small-sample correction.
+        Apply Hedges' small-sample correction (needs ``n1 + n2 >= 4``).
 
     Returns
     -------
     pandas.DataFrame
         Columns ``yi`` and ``vi``.
+
+    Raises
+    ------
+    EffectSizeError
+        Too few people, negative SDs, a zero pooled SD, or ``n1 + n2 < 4`` with the
+        correction, where the correction is undefined (metafor's ``escalc`` returns NA).
     """
     a = _arrays(m1=m1, sd1=sd1, n1=n1, m2=m2, sd2=sd2, n2=n2)
     _require((a["n1"] >= 1) & (a["n2"] >= 1) & (a["n1"] + a["n2"] >= 3),
              "Each group needs at least one person and both together at least three")
+    if correct:
+        # c(m) = Gamma(m/2) / (sqrt(m/2) Gamma((m-1)/2)) needs m = n1 + n2 - 2 > 1.
+        _require(a["n1"] + a["n2"] >= 4,
+                 "Hedges' small-sample correction needs at least four people in the two groups "
+                 "together (n1 + n2 - 2 > 1 degrees of freedom); add people or pass "
+                 "correct=False for the uncorrected d")
     _require((a["sd1"] >= 0) & (a["sd2"] >= 0), "Standard deviations cannot be negative")
     pooled = np.sqrt(((a["n1"] - 1) * a["sd1"] ** 2 + (a["n2"] - 1) * a["sd2"] ** 2)
                      / (a["n1"] + a["n2"] - 2))
@@ -412,8 +424,8 @@ def paired_effects(df: pd.DataFrame, before: str, after: str, group: str,
     Raises
     ------
     evalkit.errors.DataValidationError
-        A column is missing, or a project has fewer than 3 complete pairs or no spread in its
-        before scores.
+        A column is missing, or a project has fewer than 3 complete pairs, no spread in its
+        before scores, or (SMCR) no spread in its after scores, where ``r`` is undefined.
     EffectSizeError
         ``measure`` or ``level`` is invalid.
     """
@@ -449,7 +461,17 @@ def paired_effects(df: pd.DataFrame, before: str, after: str, group: str,
                                  f"project '{project}': every value of {which} is the same, so the "
                                  "change cannot be standardised; use the raw mean change", True))
             continue
-        r = 0.0 if sd_a == 0 else float(np.corrcoef(xb, xa)[0, 1])
+        if sd_a == 0 and measure == "SMCR":
+            # r is 0/0: SMCR's variance 2 (1 - r) / n + ... depends on it, so no value is right.
+            fatal.append(Problem(source, first_row, group,
+                                 f"project '{project}': every value of '{after}' is the same, so "
+                                 "the before/after correlation is undefined and so is the SMCR "
+                                 "variance; use measure='SMCC' (which does not need it here) or "
+                                 "the raw mean change", True))
+            continue
+        # With constant after-scores SMCC's change SD is sd_before whatever r is; r is reported
+        # as NaN (undefined) rather than an invented 0.
+        r = np.nan if sd_a == 0 else float(np.corrcoef(xb, xa)[0, 1])
         rows.append({"project": project, "n": n, "n_excluded": int(in_group.sum()) - n,
                      "mean_before": xb.mean(), "mean_after": xa.mean(),
                      "sd_before": sd_b, "sd_after": sd_a, "r": r})
@@ -461,7 +483,7 @@ def paired_effects(df: pd.DataFrame, before: str, after: str, group: str,
         es = smcr(out["mean_after"], out["mean_before"], out["sd_before"], out["n"], out["r"], correct)
     else:
         es = smcc(out["mean_after"], out["mean_before"], out["sd_after"], out["sd_before"],
-                  out["n"], out["r"], correct)
+                  out["n"], out["r"].fillna(0.0), correct)
     out["yi"], out["vi"] = es["yi"].to_numpy(), es["vi"].to_numpy()
     z = stats.norm.ppf(0.5 + level / 2)
     out["ci_low"] = out["yi"] - z * np.sqrt(out["vi"])

@@ -162,3 +162,64 @@ def test_compare_projects_runs_each_item_and_rejects_too_few_groups():
         compare_groups(long({"P01": [1, 2, 3] * 4, "P02": [1, 2]}), "score")
     with pytest.raises(ConfigError, match="method must be"):
         compare_groups(long(likert_groups()), "score", method="t-test")
+
+
+# --- edges (issue 16)
+
+def _effsize_cliff_delta(x, y, z):
+    """effsize::cliff.delta (Torchiano, R/CliffDelta.R, "Naive" algorithm, use.unbiased=TRUE)
+    ported line by line as the reference: for disjoint groups the variance and interval use
+    d. = d (n1 n2 - 1) / (n1 n2), then the limit beyond d is set to +/-1."""
+    x, y = np.sort(np.asarray(x, float)), np.sort(np.asarray(y, float))
+    n1, n2 = len(x), len(y)
+    dominance = np.sign(np.subtract.outer(x, y))
+    d = dominance.mean()
+    d_ = d * (n1 * n2 - 1) / (n1 * n2) if abs(d) == 1 else d
+    d_i, d_j = dominance.mean(axis=1), dominance.mean(axis=0)
+    ssr = ((dominance - d_) ** 2).sum()
+    s_d = (n2**2 * ((d_i - d_) ** 2).sum() + n1**2 * ((d_j - d_) ** 2).sum() - ssr) \
+        / (n1 * n2 * (n1 - 1) * (n2 - 1))
+    root = z * np.sqrt(s_d) * np.sqrt((1 - d_**2) ** 2 + z**2 * s_d)
+    low = (d_ - d_**3 - root) / (1 - d_**2 + z**2 * s_d)
+    high = (d_ - d_**3 + root) / (1 - d_**2 + z**2 * s_d)
+    return d, (low if d != -1 else -1.0), (high if d != 1 else 1.0)
+
+
+@pytest.mark.parametrize("x, y, expected", [
+    # effsize::cliff.delta(c(4, 5, 6), c(1, 2, 3)) -> delta 1, 95% CI 0.144 to 1
+    ([4, 5, 6], [1, 2, 3], (1.0, 0.144, 1.0)),
+    # effsize::cliff.delta(9:16, 1:8) -> delta 1, 95% CI 0.952 to 1
+    (list(range(9, 17)), list(range(1, 9)), (1.0, 0.952, 1.0)),
+    # and the mirror image
+    ([1, 2, 3], [4, 5, 6], (-1.0, -1.0, -0.144)),
+])
+def test_cliffs_delta_for_groups_that_do_not_overlap_follows_effsize(x, y, expected):
+    res = cliffs_delta(x, y)
+    assert (res.delta, round(res.low, 3), round(res.high, 3)) == expected
+    assert res.variance > 0 and res.low < res.high
+    ref = _effsize_cliff_delta(x, y, -stats.t.ppf(0.025, len(x) + len(y) - 2))
+    assert (res.delta, res.low, res.high) == pytest.approx(ref, abs=1e-12)
+
+
+def test_disjoint_groups_do_not_give_a_zero_width_interval_in_sentences():
+    groups = {"P01": [5] * 10 + [4] * 10, "P02": [1] * 10 + [2] * 10}
+    (sentence,) = compare_groups(long(groups), "score", policy=EXACT).sentences()
+    assert "interval 1.00 to 1.00" not in sentence
+    assert re.search(r"95% interval 0\.9\d to 1\.00", sentence)  # 0.99x rounded outwards
+
+
+def test_identical_answers_are_reported_as_not_tested():
+    # R 4.2.2: kruskal.test(list(rep(4, 9), rep(4, 12), rep(4, 10)))
+    #   -> Kruskal-Wallis chi-squared = NaN, df = 2, p-value = NA (H is 0/0). evalkit printed
+    #   "H = nan (p nan)"; it keeps NaN in the numbers and says why in the text.
+    groups = {"P01": [4] * 9, "P02": [4] * 12, "P03": [4] * 10}
+    result = compare_groups(long(groups), "score", policy=EXACT)
+    assert np.isnan(result.omnibus.iloc[0]["H"]) and result.pairwise.empty
+    assert "nan" not in result.summary()
+    assert result.summary().startswith("score: not tested across 3 projects, 31 answers. "
+                                       "Every answer was 4")
+    omnibus, pairs = comparison_tables({"score": result})
+    assert omnibus.loc[0, ["H", "p"]].tolist() == ["not tested", "not tested"]
+    assert pairs.empty and "nan" not in result._repr_html_()
+    dunn = compare_groups(long(groups), "score", method="dunn", policy=EXACT)
+    assert dunn.pairwise.empty and dunn.note

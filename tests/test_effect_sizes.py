@@ -237,3 +237,36 @@ def test_paired_effects_is_independent_of_row_order():
     a = paired_effects(df, "wellbeing_before", "wellbeing_after", "project_id")
     b = paired_effects(shuffled, "wellbeing_before", "wellbeing_after", "project_id")
     pd.testing.assert_frame_equal(a, b, rtol=1e-12)
+
+
+# --- edges (issue 16)
+
+CONSTANT_AFTER = pd.DataFrame({"g": ["A"] * 5, "b": [10, 12, 14, 13, 11], "a": [15] * 5})
+
+
+def test_paired_effects_smcr_refuses_constant_after_scores():
+    # r is 0/0 when every after-score is the same; the old code used r = 0 silently, giving
+    # vi = 0.6292 (R: escalc("SMCR", ..., ri=0)), a number with no basis.
+    with pytest.raises(DataValidationError, match="every value of 'a' is the same, so the "
+                                                  "before/after correlation is undefined"):
+        paired_effects(CONSTANT_AFTER, "b", "a", "g")
+
+
+def test_paired_effects_smcc_with_constant_after_scores_needs_no_r():
+    # R: escalc("SMCC", m1i=15, m2i=12, sd1i=0, sd2i=sd(c(10, 12, 14, 13, 11)), ni=5, ri=r)
+    #    gives yi 1.5138795132, vi 0.4291831181 for ri = 0 and ri = 0.5 alike (metafor 3.8-1).
+    out = paired_effects(CONSTANT_AFTER, "b", "a", "g", measure="SMCC")
+    assert np.isnan(out.loc[0, "r"])
+    assert out.loc[0, "yi"] == pytest.approx(1.5138795132, abs=1e-10)
+    assert out.loc[0, "vi"] == pytest.approx(0.4291831181, abs=1e-10)
+
+
+def test_smd_with_too_few_people_for_hedges_correction_raises():
+    # n1 + n2 - 2 = 1 degree of freedom: c(1) is undefined and R's
+    # escalc("SMD", m1i=1, sd1i=1, n1i=1, m2i=2, sd2i=1, n2i=2) returns yi = NA, vi = NA.
+    # evalkit returned NaN silently; now it says why and how to fix it.
+    with pytest.raises(EffectSizeError, match="at least four people .* correct=False"):
+        smd([1], [1], [1], [2], [1], [2])
+    uncorrected = smd([1], [1], [1], [2], [1], [2], correct=False)
+    assert uncorrected["yi"].tolist() == [-1.0]
+    assert uncorrected["vi"].tolist() == pytest.approx([1 + 1 / 2 + 1 / 6])

@@ -9,6 +9,7 @@ from sklearn.metrics import cohen_kappa_score
 
 from evalkit.errors import EvalkitError
 from evalkit.reliability import (
+    BootstrapWarning,
     ReliabilityError,
     ReliabilityResult,
     bootstrap_ci,
@@ -226,3 +227,61 @@ def test_reliability_summary_kappa_weights():
     assert_allclose(result.estimate, cohen_kappa_score(a, b, weights="linear"))
     with pytest.raises(ReliabilityError, match="statistic"):
         reliability_summary([a, b], "fleiss")
+
+
+# --- edges (issue 16)
+
+def test_weighted_kappa_labels_come_from_units_both_coders_coded():
+    # Code 2 appears only in a unit coder b left blank. Counting it as a category moved
+    # 1, 3 and 5 to positions 0, 2, 3 instead of 0, 1, 2 and changed weighted kappa.
+    # Reference: sklearn.metrics.cohen_kappa_score on the complete pairs.
+    a = [1, 3, 5, 1, 3, 5, 1, 3, 2]
+    b = [1, 3, 5, 3, 5, 5, 1, 1, None]
+    for weights in ("linear", "quadratic"):
+        expected = cohen_kappa_score(a[:8], b[:8], weights=weights)
+        assert_allclose(cohens_kappa(a, b, weights=weights), expected)
+        assert_allclose(reliability_summary([a, b], "kappa", level=weights, n_boot=20).estimate,
+                        cohens_kappa(a, b, weights=weights, labels=[1, 2, 3, 5]))
+
+
+def test_text_and_number_codes_are_the_same_category():
+    # A CSV column read as text ("1") and another read as numbers (1) hold the same codes.
+    numbers = [[1, 2, 1, 2, 1], [1, 2, 2, 2, 1]]
+    mixed = [["1", " 2", "1", "2.0", 1], [1, 2, 2, 2, "1"]]
+    assert krippendorff_alpha(mixed) == krippendorff_alpha(numbers)
+    assert cohens_kappa(*mixed) == cohens_kappa(*numbers)
+    assert_allclose(cohens_kappa(*mixed), cohen_kappa_score(*numbers))
+    assert gwet_ac1(mixed) == gwet_ac1(numbers)
+    assert krippendorff_alpha([["x", "y", "x"], ["x", "y", "y"]]) == krippendorff_alpha(
+        [[0, 1, 0], [0, 1, 1]])
+
+
+def test_bootstrap_says_how_many_resamples_were_undefined():
+    # Two units coded alike: half the resamples draw one unit twice, where kappa is 0/0. The
+    # rest all give 1, so dropping them silently reported "CI 1.000 to 1.000".
+    two = [[0, 1], [0, 1]]
+    result = reliability_summary(two, "kappa", n_boot=400, seed=0)
+    assert result.estimate == 1.0
+    assert np.isnan(result.ci_low) and np.isnan(result.ci_high)
+    # Reference count: the same draws (numpy default_rng(0), two units with replacement, as
+    # bootstrap_ci documents), counting resamples that hold one unit twice (kappa = 0/0).
+    rng = np.random.default_rng(0)
+    expected = sum(len(set(rng.integers(0, 2, size=2))) == 1 for _ in range(400))
+    assert result.n_undefined == expected
+    text = result.summary()
+    assert "1.000 to 1.000" not in text and "no 95% CI" in text
+    assert f"in {result.n_undefined} of 400 resamples the statistic was undefined" in text
+    with pytest.warns(BootstrapWarning, match=f"{result.n_undefined} of 400 resamples"):
+        low, high = bootstrap_ci("kappa", two, n_boot=400, seed=0)
+    assert np.isnan(low) and np.isnan(high)
+
+
+def test_bootstrap_keeps_an_interval_when_few_resamples_are_undefined(kripp_c):
+    result = reliability_summary(kripp_c, "alpha", n_boot=300, seed=0)
+    assert result.n_undefined == 0 and "resamples had no variation" not in result.summary()
+    rng = np.random.default_rng(3)
+    a = rng.integers(0, 2, 12)
+    b = np.where(rng.random(12) < 0.8, a, 1 - a)
+    few = reliability_summary([a, b], "kappa", n_boot=2000, seed=1)
+    assert 0 < few.n_undefined <= 100 and np.isfinite(few.ci_low)
+    assert f"{few.n_undefined} of 2000 resamples had no variation left" in few.summary()

@@ -231,3 +231,28 @@ def test_machine_vs_people_rejects_codes_without_texts():
     texts, agreed, human = _sample_study()
     with pytest.raises(ReliabilityError, match="not in texts"):
         machine_vs_people(texts.iloc[:50], agreed, human, estimator_factory=_factory, n_boot=0)
+
+
+def test_machine_vs_people_with_one_theme():
+    # iterstrat's MultilabelStratifiedKFold refuses one label column ("Supported target type
+    # is: multilabel-indicator. Got 'binary' instead."); one theme is stratified by
+    # sklearn's StratifiedKFold, and a flat prediction vector is accepted.
+    texts, agreed, human = _sample_study()
+    one = THEMES[0]
+    table = machine_vs_people(texts, agreed[agreed.theme_id == one], human[human.theme_id == one],
+                              estimator_factory=_factory, n_boot=50, seed=0)
+    assert set(table["theme_id"]) == {one, "(all themes)"}
+    machine = table[table["comparison"] == "machine vs agreed"].set_index("theme_id")
+    assert machine.loc[one, "kappa"] > 0.9
+
+    class Flat:
+        def fit(self, x, y):
+            self.model_ = _factory().fit(x, y.iloc[:, 0])
+            return self
+
+        def predict(self, x):
+            return self.model_.predict(x)
+
+    flat = machine_vs_people(texts, agreed[agreed.theme_id == one], human[human.theme_id == one],
+                             estimator_factory=Flat, n_boot=0, seed=0)
+    assert flat.loc[flat["comparison"] == "machine vs agreed", "kappa"].iloc[0] > 0.9

@@ -4,11 +4,13 @@ The worked cases follow NHS Digital, "Disclosure control methodology for Hospita
 Statistics (HES) and Emergency Care Data Set (ECDS)" (September 2018): 1-7 -> "*", other counts
 to the nearest 5, percentages from rounded counts, summaries of 1-7 values not calculated.
 """
+import numpy as np
 import pandas as pd
 import pytest
 
 from evalkit.errors import ConfigError, EvalkitError
-from evalkit.privacy.suppression import SUPPRESSED, SuppressionPolicy, suppress_table
+from evalkit.privacy.suppression import (SUPPRESSED, SuppressionPolicy, suppress_distribution,
+                                         suppress_table)
 
 
 @pytest.mark.parametrize("count, shown", [
@@ -140,3 +142,67 @@ def test_bad_counts_and_missing_columns_name_the_problem():
         suppress_table(pd.DataFrame({"a": [3, -1]}), ["a"])
     with pytest.raises(ConfigError, match=r"\['b'\] are not in the table"):
         suppress_table(pd.DataFrame({"a": [3]}), ["b"])
+
+
+# --- edges (issue 16)
+
+def test_secondary_suppression_never_hides_a_zero():
+    # Row 0's lone "*" (3) needs a complement. The old heuristic preferred the 0 in column b
+    # because column b already held a "*", hiding a zero although the statement says zero
+    # shows as 0. A non-zero count is hidden instead.
+    raw = pd.DataFrame({"a": [3, 9], "b": [0, 4], "c": [20, 30]})
+    out = suppress_table(raw, ["a", "b", "c"], additive_columns=["a", "b", "c"])
+    assert out.at[0, "b"] == "0"
+    assert "Zero is shown as 0" in out.attrs["suppression_statement"]
+    # Column b keeps a lone "*" beside its zero: with no other count to hide, its total equals
+    # the hidden count (so would itself be hidden), and no zero is hidden to pair it.
+    assert out.to_dict("list") == {"a": ["*", "*"], "b": ["0", "*"], "c": ["*", "*"]}
+
+
+def test_lone_star_beside_zeros_stays_and_its_total_is_hidden():
+    out = suppress_table(pd.DataFrame({"a": [3], "b": [0], "n": [3]}), ["a", "b", "n"],
+                         additive_columns=["a", "b"])
+    assert out.iloc[0].tolist() == ["*", "0", "*"]
+
+
+@pytest.mark.parametrize("count", [np.float32(7.5), np.float16(8.5), 7.5, "7.5", "8", None,
+                                   float("nan"), True, -1])
+def test_counts_that_are_not_whole_numbers_are_refused_not_truncated(count):
+    # np.float32(7.5) used to be truncated to 7 (shown "*"), np.float16(8.5) to 8 ("10").
+    with pytest.raises(ConfigError, match="whole number"):
+        SuppressionPolicy().format_count(count)
+
+
+def test_whole_floats_of_any_width_are_counts():
+    assert SuppressionPolicy().format_count(np.float32(13.0)) == "15"
+    assert SuppressionPolicy().format_count(np.int8(0)) == "0"
+
+
+def test_suppress_distribution_the_rating_table_case():
+    # [8, 8, 1] as rating_table showed it, [10, 10, *] with 67%, 67%, let the reader work out
+    # * = 1 (see test_suppression_attack.py). Now a second count is hidden and the total shown.
+    out = suppress_distribution({"1 Poor": 8, "2 OK": 8, "3 Good": 1}, label_name="Rating",
+                                count_name="People")
+    assert out.to_dict("list") == {"Rating": ["1 Poor", "2 OK", "3 Good", "Total"],
+                                   "People": ["*", "10", "*", "15"],
+                                   "People %": ["*", "67%", "*", "100%"]}
+    reasons = {(r, c): why for r, c, why in out.attrs["suppressed_cells"]}
+    assert reasons[("3 Good", "People")] == "small count"
+    assert reasons[("1 Poor", "People")] == "secondary"
+    assert out.attrs["suppression_statement"] == SuppressionPolicy().statement()
+
+
+def test_suppress_distribution_zeros_labels_and_errors():
+    out = suppress_distribution([0, 12, 30], labels=["no", "maybe", "yes"])
+    assert out["people"].tolist() == ["0", "10", "30", "40"]
+    assert out["people %"].tolist() == ["0%", "25%", "75%", "100%"]
+    nobody = suppress_distribution([0, 0])
+    assert nobody["people"].tolist() == ["0", "0", "0"] and set(nobody["people %"]) == {""}
+    exact = suppress_distribution([3, 5], policy={"enabled": False})
+    assert exact["people"].tolist() == ["3", "5", "8"]
+    with pytest.raises(ConfigError, match="2 labels for 3 counts"):
+        suppress_distribution([1, 2, 3], labels=["a", "b"])
+    with pytest.raises(ConfigError, match="whole number"):
+        suppress_distribution([1.5, 2])
+    with pytest.raises(ConfigError, match="distinct"):
+        suppress_distribution({"Total": 3})

@@ -357,3 +357,85 @@ def test_forest_plot_rejects_mismatched_inputs():
     res = random_effects(P_YI, P_VI)
     with pytest.raises(MetaAnalysisError, match="pass the same yi, vi and labels"):
         forest_plot(res, P_YI, P_VI, PROJECTS[:7])
+
+
+# --- edges (issue 16): reference numbers from metafor 3.8-1, R calls in results_meta.py
+
+def _reml_loglik(y, v, tau2):
+    from evalkit.synthesis.tau2 import reml_loglik
+    return reml_loglik(y, v, tau2)
+
+
+def test_reml_loglik_is_metafors_restricted_loglik():
+    for y, v, ref in [(R.SUBGROUP_Y, R.SUBGROUP_V, R.SUBGROUP_REML),
+                      (R.SUBGROUP_Y, R.SUBGROUP_V, R.SUBGROUP_LOCAL),
+                      (R.OSCILLATE_Y, R.OSCILLATE_V, R.OSCILLATE_REML)]:
+        assert _reml_loglik(y, v, ref["tau2"]) == pytest.approx(ref["loglik"], abs=1e-8)
+
+
+def test_reml_takes_the_boundary_when_it_beats_a_local_maximum():
+    # Fisher scoring from the moment start stopped at tau2 = 0.0241 (logLik -0.0863);
+    # metafor warns and sets tau2 = 0, where logLik is 0.3043.
+    res = random_effects(R.LOCAL_MAX_Y, R.LOCAL_MAX_V, "REML")
+    assert res.tau2 == 0.0
+    assert res.estimate == pytest.approx(R.LOCAL_MAX_REML["estimate"], abs=1e-9)
+    assert res.se == pytest.approx(R.LOCAL_MAX_REML["se"], abs=1e-9)
+    assert _reml_loglik(R.LOCAL_MAX_Y, R.LOCAL_MAX_V, 0.0) == pytest.approx(R.LOCAL_MAX_REML["loglik"], abs=1e-8)
+    assert _reml_loglik(R.LOCAL_MAX_Y, R.LOCAL_MAX_V, 0.024105116) == pytest.approx(R.LOCAL_MAX_LOGLIK_AT_0241, abs=1e-8)
+
+
+def test_reml_finds_the_global_maximum_in_a_subgroup():
+    # metafor's default fit stops at tau2 0.8503 (logLik -3.3302); started near 0.01 it finds
+    # tau2 0.0207 with the higher logLik -3.1810.
+    y = np.array(R.SUBGROUP_Y + [0.2, 0.25, 0.3])
+    v = np.array(R.SUBGROUP_V + [0.01, 0.02, 0.03])
+    sub = subgroup_analysis(y, v, ["a"] * 3 + ["b"] * 3, method="REML")
+    res = sub.results["a"]
+    assert res.tau2 == pytest.approx(R.SUBGROUP_REML["tau2"], rel=1e-6)
+    assert res.estimate == pytest.approx(R.SUBGROUP_REML["estimate"], abs=1e-7)
+    assert res.se == pytest.approx(R.SUBGROUP_REML["se"], abs=1e-7)
+    assert _reml_loglik(R.SUBGROUP_Y, R.SUBGROUP_V, res.tau2) > R.SUBGROUP_LOCAL["loglik"]
+
+
+def test_reml_converges_where_fisher_scoring_oscillates():
+    res = random_effects(R.OSCILLATE_Y, R.OSCILLATE_V, "REML")
+    assert res.tau2 == pytest.approx(R.OSCILLATE_REML["tau2"], rel=1e-6)
+    assert res.estimate == pytest.approx(R.OSCILLATE_REML["estimate"], abs=1e-8)
+    assert res.se == pytest.approx(R.OSCILLATE_REML["se"], abs=1e-8)
+
+
+def test_reml_returns_with_a_cancelling_tiny_variance():
+    import signal
+
+    def too_slow(*_):
+        raise TimeoutError("REML did not return within 10 s")
+
+    previous = signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(10)
+    try:
+        res = random_effects(R.HANG_Y, R.HANG_V, "REML")
+        loo = leave_one_out(R.HANG_Y + [0.2], R.HANG_V + [0.5], list("abcd"))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert res.tau2 == R.HANG_REML["tau2"]
+    assert res.estimate == pytest.approx(R.HANG_REML["estimate"], rel=1e-5)
+    assert np.isfinite(loo.to_numpy()).all()
+
+
+def test_knapp_hartung_is_truncated_at_one_like_metafor_adhoc():
+    # metafor test="knha" gives se 0 and a zero-width interval for identical effects; the
+    # truncated factor (test="adhoc") gives an honest interval.
+    res = random_effects(R.KH_SAME_Y, R.KH_SAME_V, "REML", knapp_hartung=True)
+    for name, value in R.KH_SAME_ADHOC.items():
+        assert getattr(res, name) == pytest.approx(value, abs=1e-8), name
+    assert res.kh_scale == 1.0 and res.df == 2
+    assert "truncated at 1, as metafor test='adhoc'" in res.summary()
+    low = random_effects(R.KH_LOW_Y, R.KH_LOW_V, "REML", knapp_hartung=True)
+    for name, value in R.KH_LOW_ADHOC.items():
+        assert getattr(low, name) == pytest.approx(value, abs=1e-8), name
+    assert low.se > R.KH_LOW_KNHA_SE
+    plain = random_effects(R.KH_LOW_Y, R.KH_LOW_V, "REML")
+    assert low.se == pytest.approx(plain.se, rel=1e-12)  # never narrower than unadjusted
+    assert random_effects(YI, VI, "REML").kh_scale is None
+    assert random_effects(YI, VI, "REML", knapp_hartung=True).kh_scale > 1

@@ -76,7 +76,10 @@ def cliffs_delta(x, y, *, confidence: float = 0.95, variance: str = "unbiased",
     Notes
     -----
     Follows R's ``effsize::cliff.delta`` (Torchiano), whose defaults are
-    ``use.unbiased=TRUE, use.normal=FALSE``.
+    ``use.unbiased=TRUE, use.normal=FALSE``, including its rule for groups that do not
+    overlap (delta = +/-1): the variance and interval are computed at
+    ``delta (n_x n_y - 1) / (n_x n_y)`` and the limit beyond delta is set to +/-1, so
+    ``[4, 5, 6]`` vs ``[1, 2, 3]`` gives 1 with interval 0.144 to 1 rather than 1 to 1.
     """
     a = pd.to_numeric(pd.Series(x), errors="coerce").dropna().to_numpy(dtype=float)
     b = pd.to_numeric(pd.Series(y), errors="coerce").dropna().to_numpy(dtype=float)
@@ -88,7 +91,12 @@ def cliffs_delta(x, y, *, confidence: float = 0.95, variance: str = "unbiased",
                           "distribution 't' or 'normal'.")
     n1, n2 = len(a), len(b)
     dom = np.sign(a[:, None] - b[None, :])
-    d = float(dom.mean())
+    d_hat = float(dom.mean())
+    # Groups that do not overlap (|delta| = 1) give every dominance the same sign, so the
+    # variance would be 0 and the interval [1, 1]. effsize::cliff.delta then centres the
+    # variance and interval on delta shrunk by (n1 n2 - 1) / (n1 n2) and fixes the far limit
+    # at +/-1; evalkit does the same.
+    d = d_hat * (n1 * n2 - 1) / (n1 * n2) if abs(d_hat) == 1 else d_hat
     di, dj = dom.mean(axis=1), dom.mean(axis=0)
     if variance == "unbiased":
         s2 = (n2 ** 2 * ((di - d) ** 2).sum() + n1 ** 2 * ((dj - d) ** 2).sum()
@@ -107,8 +115,12 @@ def cliffs_delta(x, y, *, confidence: float = 0.95, variance: str = "unbiased",
         low = high = d
     else:
         low, high = (d - d ** 3 - root) / denom, (d - d ** 3 + root) / denom
-    magnitude = next(name for cut, name in _MAGNITUDE if abs(d) < cut)
-    return CliffsDelta(d, float(low), float(high), s2, n1, n2, magnitude)
+    if d_hat == 1:
+        high = 1.0
+    elif d_hat == -1:
+        low = -1.0
+    magnitude = next(name for cut, name in _MAGNITUDE if abs(d_hat) < cut)
+    return CliffsDelta(d_hat, float(low), float(high), s2, n1, n2, magnitude)
 
 
 def dunn_pvalues(groups: Mapping[str, np.ndarray]) -> dict[tuple[str, str], tuple[float, float]]:
@@ -168,6 +180,10 @@ class GroupComparison:
         Confidence level of the delta intervals.
     policy : SuppressionPolicy
         The policy used for :meth:`summary_frame` and :meth:`sentences`.
+    note : str
+        Why no test was run, in plain words, or ``""``. When every compared answer is the same
+        value the Kruskal-Wallis H is undefined (0/0; R's ``kruskal.test`` gives NaN too), so
+        ``H`` and ``p`` are NaN, ``pairwise`` is empty and the text says so instead.
     """
 
     item: str
@@ -178,14 +194,17 @@ class GroupComparison:
     method: str
     confidence: float
     policy: SuppressionPolicy
+    note: str = ""
 
     def summary_frame(self) -> pd.DataFrame:
         """Pairwise table for reports: n rounded per the policy, statistics to 2-3 places."""
         out = self.pairwise.copy()
         for col in ("n_a", "n_b"):
             out[col] = out[col].map(self.policy.format_count)
-        for col in ("statistic", "delta", "delta_low", "delta_high"):
+        for col in ("statistic", "delta"):
             out[col] = out[col].map(lambda v: f"{v:.2f}")
+        out["delta_low"] = out["delta_low"].map(lambda v: _limit_text(v, "low"))
+        out["delta_high"] = out["delta_high"].map(lambda v: _limit_text(v, "high"))
         for col in ("p", "p_holm"):
             out[col] = out[col].map(_format_p)
         out.attrs["suppression_statement"] = self.policy.statement()
@@ -199,9 +218,13 @@ class GroupComparison:
     def summary(self) -> str:
         """Text summary: the omnibus test, exclusions, and one sentence per pair."""
         om = self.omnibus.iloc[0]
-        lines = [f"{self.item}: Kruskal-Wallis H = {om['H']:.2f} (df {int(om['df'])}, "
-                 f"p {_format_p(om['p'])}) across {int(om['k'])} projects, "
-                 f"{self.policy.format_count(om['n'])} answers."]
+        if self.note:
+            lines = [f"{self.item}: not tested across {int(om['k'])} projects, "
+                     f"{self.policy.format_count(om['n'])} answers. {self.note}"]
+        else:
+            lines = [f"{self.item}: Kruskal-Wallis H = {om['H']:.2f} (df {int(om['df'])}, "
+                     f"p {_format_p(om['p'])}) across {int(om['k'])} projects, "
+                     f"{self.policy.format_count(om['n'])} answers."]
         if self.excluded:
             lines.append(f"Left out (fewer than {self.policy.min_summary_n} answers): "
                          + ", ".join(self.excluded) + ".")
@@ -263,13 +286,20 @@ def compare_groups(df: pd.DataFrame, value_column: str, *, group_column: str = "
     if len(groups) < 2:
         raise ConfigError(f"compare_groups: {value_column!r} has fewer than two projects with at "
                           f"least {max(floor, 2)} answers, so there is nothing to compare.")
-    h, p = stats.kruskal(*groups.values())
+    distinct = np.unique(np.concatenate(list(groups.values())))
+    note = ""
+    if len(distinct) == 1:
+        h = p = np.nan
+        note = (f"Every answer was {distinct[0]:g}, so there is no difference between projects "
+                "to test.")
+    else:
+        h, p = stats.kruskal(*groups.values())
     omnibus = pd.DataFrame([{"item": value_column, "k": len(groups),
                              "n": sum(len(v) for v in groups.values()), "H": float(h),
                              "df": len(groups) - 1, "p": float(p)}])
-    dunn = dunn_pvalues(groups) if method == "dunn" else {}
+    dunn = dunn_pvalues(groups) if method == "dunn" and not note else {}
     rows = []
-    for a, b in combinations(groups, 2):
+    for a, b in ([] if note else combinations(groups, 2)):
         if method == "dunn":
             stat, p_ab = dunn[(a, b)]
         else:
@@ -279,11 +309,15 @@ def compare_groups(df: pd.DataFrame, value_column: str, *, group_column: str = "
         rows.append({"item": value_column, "group_a": a, "n_a": len(groups[a]), "group_b": b,
                      "n_b": len(groups[b]), "statistic": stat, "p": p_ab, "delta": cd.delta,
                      "delta_low": cd.low, "delta_high": cd.high, "magnitude": cd.magnitude})
-    pairwise = pd.DataFrame(rows)
-    pairwise.insert(pairwise.columns.get_loc("p") + 1, "p_holm",
-                    multipletests(pairwise["p"].to_numpy(), method="holm")[1])
+    pairwise = pd.DataFrame(rows, columns=_PAIR_COLUMNS)
+    holm = multipletests(pairwise["p"].to_numpy(), method="holm")[1] if rows else []
+    pairwise.insert(pairwise.columns.get_loc("p") + 1, "p_holm", holm)
     return GroupComparison(value_column, label or value_column, omnibus, pairwise,
-                           tuple(excluded), method, confidence, policy)
+                           tuple(excluded), method, confidence, policy, note)
+
+
+_PAIR_COLUMNS = ["item", "group_a", "n_a", "group_b", "n_b", "statistic", "p", "delta",
+                 "delta_low", "delta_high", "magnitude"]
 
 
 def compare_projects(survey: pd.DataFrame, items: Sequence[str], *,
@@ -327,15 +361,18 @@ def comparison_tables(comparisons: Mapping[str, GroupComparison]) -> tuple[pd.Da
     -------
     (pandas.DataFrame, pandas.DataFrame)
         The omnibus table (one row per item: label, projects compared, n rounded per the
-        policy, H, df, p, projects left out) and every item's :meth:`GroupComparison.summary_frame`
+        policy, H, df, p, projects left out; H and p read "not tested" when every answer was
+        the same) and every item's :meth:`GroupComparison.summary_frame`
         stacked, each with the n beside each statistic.
     """
     omnibus, pairwise = [], []
     for result in comparisons.values():
         om = result.omnibus.iloc[0]
+        untested = "not tested" if result.note else None
         omnibus.append({"item": result.item, "question": result.label, "projects": int(om["k"]),
-                        "n": result.policy.format_count(om["n"]), "H": f"{om['H']:.2f}",
-                        "df": int(om["df"]), "p": _format_p(om["p"]),
+                        "n": result.policy.format_count(om["n"]),
+                        "H": untested or f"{om['H']:.2f}",
+                        "df": int(om["df"]), "p": untested or _format_p(om["p"]),
                         "left out (too few answers)": ", ".join(result.excluded)})
         pairwise.append(result.summary_frame())
     columns = ["item", "question", "projects", "n", "H", "df", "p", "left out (too few answers)"]
@@ -372,7 +409,7 @@ def describe_difference(row: Mapping, item_label: str,
     a, b = row["group_a"], row["group_b"]
     direction = "higher" if row["delta"] > 0 else "lower"
     effect = (f"Cliff's delta {row['delta']:.2f}, {confidence:.0%} interval "
-              f"{row['delta_low']:.2f} to {row['delta_high']:.2f}")
+              f"{_limit_text(row['delta_low'], 'low')} to {_limit_text(row['delta_high'], 'high')}")
     small = min(row["n_a"], row["n_b"]) < SMALL_GROUP
     spans_zero = row["delta_low"] <= 0 <= row["delta_high"]
     if small or spans_zero or row["p_holm"] >= alpha:
@@ -397,6 +434,16 @@ def _people(n: int, policy: SuppressionPolicy) -> str:
     if shown == SUPPRESSED:
         return f"fewer than {policy.min_count}"
     return shown if shown == str(int(n)) else f"about {shown}"
+
+
+def _limit_text(value: float, side: str, decimals: int = 2) -> str:
+    """An interval limit rounded outwards (lower down, upper up), so that rounding never
+    makes an interval look narrower than it is (0.997 to 1 shows as 0.99 to 1.00)."""
+    scale = 10.0 ** decimals
+    # round first to absorb floating-point noise such as 0.29000000000000004
+    scaled = round(value * scale, 6)
+    shown = np.floor(scaled) if side == "low" else np.ceil(scaled)
+    return f"{shown / scale + 0.0:.{decimals}f}"
 
 
 def _format_p(p: float) -> str:

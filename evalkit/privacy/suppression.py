@@ -23,6 +23,11 @@ it can hide more cells than strictly necessary in very small tables. A reader
 who knows a row or column total (for example the number of respondents in a project) then
 cannot subtract the shown cells to recover the hidden one.
 
+Zeros are never hidden as complements: a zero reveals nobody and the statement promises
+zero shows as 0. One-column distributions (how many people gave each rating) go through
+:func:`suppress_distribution`, which applies the same secondary suppression and shows the
+rounded total, so percentages reveal nothing the table does not already show.
+
 A programme sets its policy in ``report.suppression`` of ``programme.yml``; ``enabled:
 false`` switches it off (for internal working tables only).
 """
@@ -320,14 +325,118 @@ def suppress_table(df: pd.DataFrame, count_columns: Iterable[Hashable] = (), *,
     return out
 
 
+def suppress_distribution(counts, labels: Iterable[Hashable] | None = None, *,
+                          policy: SuppressionPolicy | Mapping | None = None,
+                          label_name: Hashable = "category", count_name: Hashable = "people",
+                          total_label: Hashable = "Total", percent_decimals: int = 0,
+                          percent_suffix: str = " %") -> pd.DataFrame:
+    """Return a one-column distribution of counts and its total, suppressed for display.
+
+    For tables such as "how many people gave each rating": the categories split one total,
+    so a reader who knows the total (shown here, or worked out from the percentages) could
+    subtract the shown counts to recover a lone hidden one. This applies the same rules as
+    every other table (:func:`suppress_table` with the categories as ``additive_columns``):
+    counts from 1 to ``min_count - 1`` become ``*``, a lone ``*`` gets a second, non-zero,
+    count hidden beside it, zeros show as 0, and percentages come from the rounded count
+    over the rounded total. The rounded total is shown as the last row, so the percentages
+    reveal nothing the table does not already show.
+
+    Parameters
+    ----------
+    counts : mapping or sequence of int
+        Count of people in each category (a mapping or Series gives the labels too).
+    labels : iterable, optional
+        Category labels in display order, when ``counts`` is a plain sequence.
+    policy : SuppressionPolicy or mapping, optional
+        Defaults to the NHS Digital policy.
+    label_name, count_name : label
+        Names of the category and count columns (e.g. ``"Rating"``, ``"People"``).
+    total_label : label
+        Category label of the last row, which holds the total.
+    percent_decimals : int
+        Decimal places of the percentages.
+    percent_suffix : str
+        The percentage column is named ``f"{count_name}{percent_suffix}"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``label_name``, ``count_name`` and the percentage column as text, one row per
+        category then the total row. ``attrs`` as :func:`suppress_table` (cells are
+        ``(category, count_name or percentage column, reason)``).
+
+    Raises
+    ------
+    ConfigError
+        When a count is negative, fractional or not a number, or labels do not match counts.
+
+    Examples
+    --------
+    >>> t = suppress_distribution({"1 Poor": 8, "2 OK": 8, "3 Good": 1}, label_name="Rating",
+    ...                           count_name="People")
+    >>> t.to_dict("list")  # doctest: +NORMALIZE_WHITESPACE
+    {'Rating': ['1 Poor', '2 OK', '3 Good', 'Total'], 'People': ['*', '10', '*', '15'],
+     'People %': ['*', '67%', '*', '100%']}
+    """
+    policy = policy_or_default(policy)
+    if isinstance(counts, (Mapping, pd.Series)):
+        if labels is not None:
+            raise ConfigError("suppress_distribution: give labels either as the keys of counts "
+                              "or as labels=, not both.")
+        labels, values = list(counts.keys()), list(counts.values())
+    else:
+        values = list(counts)
+        labels = list(range(1, len(values) + 1)) if labels is None else list(labels)
+    if len(labels) != len(values):
+        raise ConfigError(f"suppress_distribution: {len(labels)} labels for {len(values)} "
+                          "counts; give one label per count.")
+    if len(set(labels)) != len(labels) or total_label in labels:
+        raise ConfigError(f"suppress_distribution: labels must be distinct and differ from the "
+                          f"total's label {total_label!r}; got {labels!r}.")
+    numbers = [_as_count(v) for v in values]
+    keys = [f"c{i}" for i in range(len(numbers))]
+    wide = pd.DataFrame([numbers + [sum(numbers)]], columns=keys + ["total"])
+    shown = suppress_table(wide, keys + ["total"], percent_of={k: "total" for k in keys},
+                           additive_columns=keys, policy=policy,
+                           percent_decimals=percent_decimals, percent_suffix=" %")
+    pct_name = f"{count_name}{percent_suffix}"
+    if sum(numbers) == 0:  # nobody answered: a share of nobody is not a number to hide
+        percentages = [""] * (len(keys) + 1)
+    else:
+        percentages = [shown.at[0, f"{k} %"] for k in keys] + [
+            policy.format_percentage(sum(numbers), sum(numbers), percent_decimals)]
+    out = pd.DataFrame({
+        label_name: labels + [total_label],
+        count_name: [shown.at[0, k] for k in keys] + [shown.at[0, "total"]],
+        pct_name: percentages,
+    })
+    names = dict(zip(keys, labels), total=total_label)
+    cells = []
+    for _, column, reason in shown.attrs["suppressed_cells"]:
+        if reason == "percentage" and sum(numbers) == 0:
+            continue
+        base = column[:-2] if column.endswith(" %") else column
+        cells.append((names[base], pct_name if column.endswith(" %") else count_name, reason))
+    out.attrs.update(shown.attrs)
+    out.attrs["suppressed_cells"] = cells
+    return out
+
+
 def _secondary(counts: pd.DataFrame, hidden: pd.DataFrame, inner_cols, total_row) -> list:
-    """Hide complementary cells in place until no row or column holds a lone hidden cell."""
+    """Hide complementary cells in place until no row or column holds a lone hidden cell.
+
+    A line whose other cells are all zero keeps its lone ``*``: its total then equals the
+    hidden count, which is small, so the total is hidden too. Each pass hides at least one
+    more cell or stops, so the loop ends within one pass per cell.
+    """
     inner_rows = [r for r in counts.index if r != total_row]
     rows = {r: [(r, c) for c in inner_cols] for r in inner_rows}
     cols = {c: [(r, c) for r in inner_rows] for c in inner_cols}
     added = []
     changed = True
-    while changed:
+    for _ in range(len(inner_rows) * len(inner_cols) + 1):
+        if not changed:
+            break
         changed = False
         lines = [(line, "row") for line in rows.values()]
         lines += [(line, "col") for line in cols.values()]
@@ -343,19 +452,21 @@ def _secondary(counts: pd.DataFrame, hidden: pd.DataFrame, inner_cols, total_row
 
 
 def _complement(line, crossings, kind, counts, hidden):
-    """Return the shown cell to hide beside a lone hidden one.
+    """Return the shown cell to hide beside a lone hidden one, or None.
 
-    Preference order: a cell whose crossing line already has a hidden cell (so hiding it
-    creates no new lone ``*``), then a non-zero cell, then the smallest count, then the first.
+    Zeros are never hidden (the statement promises zero shows as 0, and a zero reveals
+    nobody). Preference order among non-zero cells: one whose crossing line already has a
+    hidden cell (so hiding it creates no new lone ``*``), then the smallest count, then the
+    first.
     """
     best = None
     for i, cell in enumerate(line):
-        if hidden.at[cell]:
+        value = int(counts.at[cell])
+        if hidden.at[cell] or value == 0:
             continue
         crossing = crossings[cell[1]] if kind == "row" else crossings[cell[0]]
         others = sum(bool(hidden.at[c]) for c in crossing if c != cell)
-        value = int(counts.at[cell])
-        key = (others == 0 and len(crossing) > 1, value == 0, value, i)
+        key = (others == 0 and len(crossing) > 1, value, i)
         if best is None or key < best[0]:
             best = (key, cell)
     return None if best is None else best[1]
@@ -391,13 +502,27 @@ def _count_series(df: pd.DataFrame, column) -> pd.Series:
 
 
 def _as_count(count) -> int:
-    """Return ``count`` as an int, refusing negatives and fractions."""
-    if isinstance(count, bool) or count is None or (isinstance(count, float) and not
-                                                    float(count).is_integer()):
-        raise ConfigError(f"A count must be a whole number of 0 or more, got {count!r}.")
-    n = int(count)
+    """Return ``count`` as an int, refusing negatives, fractions, text and missing values.
+
+    Any float type (numpy's float32 too) is checked for a fractional part before conversion,
+    so 7.5 is refused rather than truncated to 7.
+    """
+    problem = ConfigError(f"A count must be a whole number of 0 or more, got {count!r}; "
+                          "check that the column holds counts of people, not averages or text.")
+    if count is None or isinstance(count, (bool, np.bool_, str, bytes)):
+        raise problem
+    if isinstance(count, (int, np.integer)):
+        n = int(count)
+    else:
+        try:
+            value = float(count)
+        except (TypeError, ValueError):
+            raise problem from None
+        if not value.is_integer():
+            raise problem
+        n = int(value)
     if n < 0:
-        raise ConfigError(f"A count must be a whole number of 0 or more, got {count!r}.")
+        raise problem
     return n
 
 

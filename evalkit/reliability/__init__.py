@@ -11,7 +11,8 @@ Double-coded free text (long tables ``response_id, coder, theme_id``):
 :func:`export_disagreements`, :func:`machine_vs_people`.
 """
 from evalkit.reliability.machine import machine_vs_people, out_of_fold_codes
-from evalkit.reliability.bootstrap import ReliabilityResult, bootstrap_ci, reliability_summary
+from evalkit.reliability.bootstrap import (BootstrapWarning, ReliabilityResult, bootstrap_ci,
+                                           reliability_summary)
 from evalkit.reliability.statistics import (
     ReliabilityError,
     cohens_kappa,
@@ -28,6 +29,7 @@ from evalkit.reliability.themes import (
 )
 
 __all__ = [
+    "BootstrapWarning",
     "ReliabilityError",
     "ReliabilityResult",
     "bootstrap_ci",

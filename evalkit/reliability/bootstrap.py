@@ -7,6 +7,7 @@ paths draw the same units for the same seed.
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Sequence
@@ -23,14 +24,57 @@ def _resample_indices(n_units: int, n_boot: int, seed: int) -> list[np.ndarray]:
     return [rng.integers(0, n_units, size=n_units) for _ in range(n_boot)]
 
 
-def _percentile_interval(estimates: np.ndarray, level: float) -> tuple[float, float]:
-    """Percentile interval over the finite bootstrap estimates."""
+# Most resamples that may be undefined (no variation left) before no interval is given.
+MAX_UNDEFINED_SHARE = 0.05
+
+
+class BootstrapWarning(UserWarning):
+    """Some bootstrap resamples gave no value (the statistic was undefined) and were left out."""
+
+
+def _percentile_interval(estimates: np.ndarray, level: float) -> tuple[float, float, int]:
+    """Percentile interval over the finite bootstrap estimates, and how many were undefined.
+
+    The limits are NaN when more than ``MAX_UNDEFINED_SHARE`` of the resamples are undefined:
+    the percentiles of the rest describe only resamples that happened to keep some variation
+    (two units coded alike give "1 to 1" that way), not the statistic's uncertainty.
+    """
     finite = estimates[np.isfinite(estimates)]
-    if finite.size == 0:
-        return float("nan"), float("nan")
+    undefined = int(estimates.size - finite.size)
+    if finite.size == 0 or undefined > MAX_UNDEFINED_SHARE * estimates.size:
+        return float("nan"), float("nan"), undefined
     tail = (1.0 - level) / 2.0
     low, high = np.quantile(finite, [tail, 1.0 - tail])
-    return float(low), float(high)
+    return float(low), float(high), undefined
+
+
+def undefined_note(undefined: int, n_boot: int) -> str:
+    """Plain words on resamples left out of an interval, or ``""`` when none were.
+
+    Parameters
+    ----------
+    undefined : int
+        Resamples where the statistic was undefined.
+    n_boot : int
+        Resamples drawn.
+
+    Returns
+    -------
+    str
+    """
+    if not undefined:
+        return ""
+    if undefined > MAX_UNDEFINED_SHARE * n_boot:
+        return (f"No interval: in {undefined} of {n_boot} resamples the statistic was undefined "
+                "(no variation left), too many for a trustworthy range; code more answers.")
+    return (f"{undefined} of {n_boot} resamples had no variation left and were left out of the "
+            "interval.")
+
+
+def _warn_undefined(undefined: int, n_boot: int) -> None:
+    """Warn with :class:`BootstrapWarning` when resamples were left out."""
+    if undefined:
+        warnings.warn(undefined_note(undefined, n_boot), BootstrapWarning, stacklevel=3)
 
 
 def _check_boot(n_boot: int, level: float) -> None:
@@ -67,7 +111,9 @@ def bootstrap_ci(statistic: str | Callable[[np.ndarray], float], data, n_boot: i
     -------
     (float, float)
         Lower and upper limits. Replicates where the statistic is undefined (e.g. no variation
-        left) are skipped; both limits are ``NaN`` if every replicate is undefined.
+        left) are left out and counted in a :class:`BootstrapWarning`; when more than 5% are
+        undefined both limits are ``NaN`` (see :func:`reliability_summary` for the count as
+        a field).
     """
     _check_boot(n_boot, level)
     if callable(statistic):
@@ -77,10 +123,13 @@ def bootstrap_ci(statistic: str | Callable[[np.ndarray], float], data, n_boot: i
             raise ReliabilityError(f"data must be 2-D (coders x units); got shape {values.shape}.")
         draws = _resample_indices(values.shape[1], int(n_boot), seed)
         estimates = np.array([statistic(values[:, idx]) for idx in draws], dtype=float)
-        return _percentile_interval(estimates, level)
-    measurement = options.pop("measurement", "nominal")
-    _, features, finish = _parts(statistic, data, level=measurement, **options)
-    return _percentile_interval(_bootstrap_estimates(features, finish, int(n_boot), seed), level)
+    else:
+        measurement = options.pop("measurement", "nominal")
+        _, features, finish = _parts(statistic, data, level=measurement, **options)
+        estimates = _bootstrap_estimates(features, finish, int(n_boot), seed)
+    low, high, undefined = _percentile_interval(estimates, level)
+    _warn_undefined(undefined, int(n_boot))
+    return low, high
 
 
 def _bootstrap_estimates(features: np.ndarray, finish, n_boot: int, seed: int) -> np.ndarray:
@@ -125,6 +174,9 @@ class ReliabilityResult:
         Bootstrap replicates drawn.
     level : str
         Level of measurement (alpha) or weighting (kappa); "nominal" otherwise.
+    n_undefined : int
+        Resamples where the statistic was undefined (no variation left), left out of the
+        interval; more than 5% of ``n_boot`` and the limits are NaN.
     """
 
     statistic: str
@@ -136,6 +188,7 @@ class ReliabilityResult:
     n_coders: int
     n_boot: int
     level: str = "nominal"
+    n_undefined: int = 0
 
     def summary_frame(self) -> pd.DataFrame:
         """One-row DataFrame with every field."""
@@ -144,9 +197,17 @@ class ReliabilityResult:
     def summary(self) -> str:
         """Plain-text one-line summary, e.g. for a report."""
         pct = f"{self.ci_level:.0%}"
-        return (f"{_LABELS[self.statistic]} ({self.level}) = {self.estimate:.3f} "
-                f"({pct} CI {self.ci_low:.3f} to {self.ci_high:.3f}); "
-                f"{self.n_units} units, {self.n_coders} coders, {self.n_boot} bootstrap resamples")
+        if np.isnan(self.estimate):
+            head = (f"{_LABELS[self.statistic]} ({self.level}) is undefined: the codes show no "
+                    "variation")
+        elif np.isnan(self.ci_low):
+            head = f"{_LABELS[self.statistic]} ({self.level}) = {self.estimate:.3f} (no {pct} CI)"
+        else:
+            head = (f"{_LABELS[self.statistic]} ({self.level}) = {self.estimate:.3f} "
+                    f"({pct} CI {self.ci_low:.3f} to {self.ci_high:.3f})")
+        note = undefined_note(self.n_undefined, self.n_boot)
+        return (f"{head}; {self.n_units} units, {self.n_coders} coders, {self.n_boot} bootstrap "
+                f"resamples" + (f". {note}" if note else ""))
 
     def __str__(self) -> str:
         return self.summary()
@@ -195,8 +256,9 @@ def reliability_summary(data, statistic: str = "alpha", level: str = "nominal",
         level = "nominal"
     coded, features, finish = _parts(statistic, data, **options)
     estimate = float(finish(features.sum(axis=0, keepdims=True))[0])
-    low, high = _percentile_interval(_bootstrap_estimates(features, finish, int(n_boot), seed), ci_level)
+    low, high, undefined = _percentile_interval(
+        _bootstrap_estimates(features, finish, int(n_boot), seed), ci_level)
     n_units = int(((coded.codes >= 0).sum(axis=0) >= 2).sum())
     return ReliabilityResult(statistic=statistic, estimate=estimate, ci_low=low, ci_high=high,
                              ci_level=ci_level, n_units=n_units, n_coders=coded.n_coders,
-                             n_boot=int(n_boot), level=level)
+                             n_boot=int(n_boot), level=level, n_undefined=undefined)

@@ -72,12 +72,37 @@ def _as_indicator(predicted, themes: list[str], n_rows: int) -> np.ndarray:
             raise ReliabilityError(f"The estimator's predictions lack theme columns {missing}.")
         predicted = predicted[themes].to_numpy()
     array = np.asarray(predicted, dtype=float)
+    if array.ndim == 1 and len(themes) == 1:  # a one-theme model may predict a flat vector
+        array = array.reshape(-1, 1)
     if array.shape != (n_rows, len(themes)):
         raise ReliabilityError(
             f"The estimator predicted shape {array.shape}; expected {(n_rows, len(themes))} "
             "(one row per answer, one 0/1 column per theme)."
         )
     return (array > 0.5).astype(int)
+
+
+def _folds(y: np.ndarray, n_splits: int, seed: int):
+    """Stratified folds: multi-label (iterative) for two or more themes, ordinary for one.
+
+    iterstrat's MultilabelStratifiedKFold refuses a single label column ("binary" target),
+    so one theme is stratified by :class:`sklearn.model_selection.StratifiedKFold`, which
+    is what iterative stratification reduces to for one label.
+    """
+    if y.shape[1] == 1:
+        from sklearn.model_selection import StratifiedKFold
+
+        positives = int(y[:, 0].sum())
+        if min(positives, len(y) - positives) < n_splits:
+            from sklearn.model_selection import KFold
+
+            return KFold(n_splits=n_splits, shuffle=True, random_state=seed).split(y)
+        folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+        return folds.split(np.zeros((len(y), 1)), y[:, 0])
+    from iterstrat.ml_stratifiers import MultilabelStratifiedKFold
+
+    folds = MultilabelStratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    return folds.split(np.zeros((len(y), 1)), y)
 
 
 def out_of_fold_codes(texts, agreed_codes: pd.DataFrame, themes=None,
@@ -129,12 +154,9 @@ def out_of_fold_codes(texts, agreed_codes: pd.DataFrame, themes=None,
     y = np.zeros((len(frame), len(ids)), dtype=int)
     y[index.get_indexer(applied_index), [ids.index(t) for t in applied["theme_id"]]] = 1
     factory = estimator_factory or _default_factory(seed)
-    from iterstrat.ml_stratifiers import MultilabelStratifiedKFold
-
-    folds = MultilabelStratifiedKFold(n_splits=int(n_splits), shuffle=True, random_state=seed)
     predicted = np.zeros_like(y)
     text_values = frame["text"].tolist()
-    for train, test in folds.split(np.zeros((len(frame), 1)), y):
+    for train, test in _folds(y, int(n_splits), seed):
         model = factory()
         model.fit([text_values[i] for i in train], pd.DataFrame(y[train], columns=ids))
         predicted[test] = _as_indicator(model.predict([text_values[i] for i in test]), ids, len(test))

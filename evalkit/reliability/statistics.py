@@ -149,11 +149,22 @@ def _is_number(value) -> bool:
 
 
 def _key(value):
-    """Hashable lookup key that treats 1, 1.0 and np.int64(1) as the same category."""
+    """Hashable lookup key that treats 1, 1.0, np.int64(1) and the text "1" as one category.
+
+    Codes read from a spreadsheet or CSV often arrive as text in one column and numbers in
+    another; text that reads as a finite number (surrounding spaces ignored) is that number.
+    """
     if isinstance(value, (bool, np.bool_)):
         return float(value)
     if isinstance(value, (int, float, np.integer, np.floating)):
         return float(value)
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            number = float(text)
+        except ValueError:
+            return text
+        return number if np.isfinite(number) else text
     return value
 
 
@@ -329,7 +340,10 @@ def cohens_kappa(a, b, weights: Weights = None, labels: Sequence | None = None) 
         ``"quadratic"`` weight it by the distance between category positions (Cohen 1968), as
         :func:`sklearn.metrics.cohen_kappa_score` does.
     labels : sequence, optional
-        All categories in order. Defaults to the sorted distinct codes.
+        All categories in order. Defaults to the sorted distinct codes of the units both
+        coders coded (as :func:`sklearn.metrics.cohen_kappa_score` on those units): a code
+        seen only where one coder left the unit blank would shift the weights of weighted
+        kappa. Text that reads as a number is that number (``"1"`` and ``1`` are one code).
 
     Returns
     -------
@@ -348,7 +362,12 @@ def cohens_kappa(a, b, weights: Weights = None, labels: Sequence | None = None) 
             f"cohens_kappa needs two 1-D sequences of the same length; got shapes {a.shape} and "
             f"{b.shape}. Each position must be the same unit for both coders."
         )
-    return _estimate("kappa", np.vstack([a, b]), weights=weights, categories=labels)
+    pairs = np.vstack([a, b])
+    if labels is None:
+        both = ~_is_missing(pairs).any(axis=0)
+        if both.any():
+            pairs = pairs[:, both]
+    return _estimate("kappa", pairs, weights=weights, categories=labels)
 
 
 def krippendorff_alpha(data, level: Level = "nominal") -> float:

@@ -15,7 +15,8 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from evalkit.reliability.bootstrap import _bootstrap_estimates, _percentile_interval
+from evalkit.reliability.bootstrap import (MAX_UNDEFINED_SHARE, _bootstrap_estimates,
+                                           _percentile_interval)
 from evalkit.reliability.statistics import STATISTICS, ReliabilityError, _parts
 from evalkit.xlsx import neutralise_formula, save_workbook
 
@@ -172,19 +173,42 @@ def _too_few_note(n_units: int, n_positive: int, min_units: int, min_positive: i
 
 
 def _statistics_row(features_by: dict, n_boot: int, seed: int, ci_level: float) -> dict:
-    """Estimates and intervals for each statistic from its per-unit features."""
-    row = {}
+    """Estimates and intervals for each statistic from its per-unit features.
+
+    ``_undefined`` maps each statistic to the resamples where it was undefined.
+    """
+    row, undefined = {}, {}
     for stat, (features, finish) in features_by.items():
         if features is None:
             row[stat], row[f"{stat}_low"], row[f"{stat}_high"] = np.nan, np.nan, np.nan
             continue
         row[stat] = float(finish(features.sum(axis=0, keepdims=True))[0])
         if n_boot:
-            low, high = _percentile_interval(_bootstrap_estimates(features, finish, n_boot, seed), ci_level)
+            low, high, undefined[stat] = _percentile_interval(
+                _bootstrap_estimates(features, finish, n_boot, seed), ci_level)
         else:
             low, high = np.nan, np.nan
         row[f"{stat}_low"], row[f"{stat}_high"] = low, high
+    row["_undefined"] = undefined
     return row
+
+
+def _interval_note(undefined: dict, n_boot: int) -> str:
+    """Say which intervals lost resamples to undefined values, in plain words."""
+    if not n_boot or not any(undefined.values()):
+        return ""
+    names = {"agreement": "agreement", "kappa": "kappa", "alpha": "alpha", "ac1": "AC1"}
+    withheld = [names[s] for s, n in undefined.items() if n > MAX_UNDEFINED_SHARE * n_boot]
+    thinned = [f"{names[s]} {n}" for s, n in undefined.items()
+               if 0 < n <= MAX_UNDEFINED_SHARE * n_boot]
+    parts = []
+    if withheld:
+        parts.append(f"No range for {', '.join(withheld)}: too many of the {n_boot} resamples "
+                     "had no variation left.")
+    if thinned:
+        parts.append(f"Resamples with no variation left out of the range ({', '.join(thinned)} "
+                     f"of {n_boot}).")
+    return " ".join(parts)
 
 
 def _binary_features(matrix: np.ndarray) -> dict:
@@ -240,7 +264,9 @@ def theme_reliability(codes: pd.DataFrame, themes=None, units: pd.DataFrame | No
         One row per theme plus a last row ``theme_id == "(all themes)"`` pooling every answer x
         theme unit (its interval resamples whole answers). Columns: theme_id, n_units,
         n_positive, n_coders, agreement, kappa, alpha, ac1 (each with ``_low``/``_high``),
-        too_few, note.
+        too_few, note. Resamples where a statistic is undefined (no variation left) are left
+        out of its range and counted in ``note``; when they are more than 5% of ``n_boot``
+        the range is NaN.
 
     See Also
     --------
@@ -267,6 +293,7 @@ def theme_reliability(codes: pd.DataFrame, themes=None, units: pd.DataFrame | No
                      for stat in STATISTICS}
         overall.update(_statistics_row(by_answer, int(n_boot), seed, ci_level))
     rows.append(overall)
+    interval_notes = [_interval_note(r.pop("_undefined", {}), int(n_boot)) for r in rows]
     table = pd.DataFrame(rows)
     notes = [_too_few_note(int(r.n_units if r.theme_id != OVERALL else len(answers)), int(r.n_positive),
                            min_units, min_positive) for r in table.itertuples()]
@@ -274,7 +301,8 @@ def theme_reliability(codes: pd.DataFrame, themes=None, units: pd.DataFrame | No
         notes = [(n + " " if n else "") + "Cohen's kappa is for two coders; read alpha instead."
                  for n in notes]
     table["too_few"] = [bool(n) and not n.startswith("Cohen") for n in notes]
-    table["note"] = notes
+    table["note"] = [" ".join(part for part in (n, extra) if part)
+                     for n, extra in zip(notes, interval_notes)]
     order = ["theme_id", "n_units", "n_positive", "n_coders"]
     for stat in ("agreement", "kappa", "alpha", "ac1"):
         order += [stat, f"{stat}_low", f"{stat}_high"]

@@ -4,12 +4,16 @@
 its numbers (Viechtbauer 2010):
 
 * ``method``: ``"FE"`` (inverse-variance fixed effect), ``"DL"`` (DerSimonian & Laird 1986),
-  ``"REML"`` (restricted maximum likelihood by Fisher scoring with step halving, converged
-  to 1e-10) or ``"PM"`` (Paule & Mandel 1982: the tau^2 at which the generalised Q equals
+  ``"REML"`` (restricted maximum likelihood: the global maximiser over tau^2 >= 0, found by
+  scanning the profile on a grid and refining each local maximum; see
+  :func:`~evalkit.synthesis.tau2.reml`) or ``"PM"`` (Paule & Mandel 1982: the tau^2 at which the generalised Q equals
   k - 1). Every tau^2 is truncated at 0.
-* ``knapp_hartung=True`` is metafor's ``test="knha"``: the standard error is multiplied by
-  the square root of the weighted residual variance (not truncated at 1, as in metafor) and
-  tests and intervals use a t distribution with k - 1 degrees of freedom.
+* ``knapp_hartung=True`` is metafor's ``test="adhoc"``: the variance of the estimate is
+  multiplied by the weighted residual variance truncated at 1, ``max(1, q)`` (Knapp &
+  Hartung 2003; Jackson et al. 2017), and tests and intervals use a t distribution with
+  k - 1 degrees of freedom. metafor's ``test="knha"`` does not truncate, so its interval can
+  be narrower than the unadjusted one and has zero width when every effect is the same;
+  when ``q >= 1`` (most data) both give the same numbers.
 * I^2 and H^2 follow metafor: for random-effects models they come from tau^2 and the
   "typical" within-study variance, ``I^2 = tau^2 / (tau^2 + s^2)`` with
   ``s^2 = (k - 1) / (sum w - sum w^2 / sum w)``, ``w = 1 / v``; for ``"FE"`` they come from

@@ -21,7 +21,8 @@ def fit(y: np.ndarray, v: np.ndarray, method: str, knapp_hartung: bool, level: f
     method : {"FE", "DL", "REML", "PM"}
         Upper-case estimator name.
     knapp_hartung : bool
-        Apply the Knapp-Hartung adjustment (ignored when ``k = 1``).
+        Apply the Knapp-Hartung adjustment with its factor truncated at 1 (ignored when
+        ``k = 1``).
     level : float
         Confidence level.
 
@@ -46,14 +47,18 @@ def fit(y: np.ndarray, v: np.ndarray, method: str, knapp_hartung: bool, level: f
     estimate = float(np.sum(w * y) / sw)
     var = 1.0 / sw
     df = None
+    kh_scale = None
     if knapp_hartung and k > 1:
         df = k - 1
-        var *= float(np.sum(w * (y - estimate) ** 2) / df)
+        # Truncated at 1 (metafor test="adhoc"): an untruncated factor below 1 narrows the
+        # interval below the model's own, and is 0 when every effect is the same.
+        kh_scale = max(1.0, float(np.sum(w * (y - estimate) ** 2) / df))
+        var *= kh_scale
         crit = float(stats.t.ppf(0.5 + level / 2, df))
     else:
         crit = float(stats.norm.ppf(0.5 + level / 2))
     se = float(np.sqrt(var))
-    stat = estimate / se if se > 0 else np.nan
+    stat = estimate / se
     if df is not None:
         p_value = float(2 * stats.t.sf(abs(stat), df))
     else:
@@ -71,6 +76,7 @@ def fit(y: np.ndarray, v: np.ndarray, method: str, knapp_hartung: bool, level: f
         pi_low=float(estimate - pi_half), pi_high=float(estimate + pi_half),
         k=k, method=method, knapp_hartung=bool(knapp_hartung and k > 1), level=float(level),
         df=df, weights=tuple(float(x) for x in 100.0 * w / sw), iterations=iterations,
+        kh_scale=kh_scale,
     )
 
 
@@ -99,8 +105,11 @@ def random_effects(yi, vi, method: str = "REML", knapp_hartung: bool = False,
     method : {"REML", "DL", "PM", "FE"}, default "REML"
         Estimator of the between-study variance tau^2, or "FE" for a fixed-effect model.
     knapp_hartung : bool, default False
-        Use the Knapp-Hartung adjustment and t(k - 1) intervals (metafor ``test="knha"``);
-        recommended when there are few studies.
+        Use the Knapp-Hartung adjustment and t(k - 1) intervals, recommended when there are
+        few studies. The scale factor is truncated at 1, as metafor ``test="adhoc"`` (not
+        ``test="knha"``), so the interval is never narrower than the unadjusted one and
+        identical effects do not give a zero-width interval (see README, "Statistics:
+        conventions at the edges").
     level : float, default 0.95
         Confidence level for the confidence and prediction intervals.
 

@@ -53,7 +53,11 @@ class MetaResult:
     weights : tuple of float
         Percentage weight of each study in the pooled estimate (sums to 100).
     iterations : int
-        Fisher scoring iterations used by REML (0 for other methods).
+        Root-finding iterations REML used to refine its tau^2 (0 for other methods, and when
+        the maximum is at tau^2 = 0).
+    kh_scale : float or None
+        The Knapp-Hartung factor applied to the variance of the estimate, truncated at 1
+        (metafor ``test="adhoc"``); None without the adjustment.
     """
 
     estimate: float
@@ -78,6 +82,7 @@ class MetaResult:
     df: int | None = None
     weights: tuple[float, ...] = field(default=(), repr=False)
     iterations: int = 0
+    kh_scale: float | None = None
 
     @property
     def statistic_name(self) -> str:
@@ -155,7 +160,8 @@ def _caption(result: MetaResult) -> str:
 def _crit_text(result: MetaResult) -> str:
     """Say which distribution the intervals used."""
     if result.knapp_hartung:
-        return f"intervals use t with {result.df} df, as metafor test='knha'"
+        return (f"intervals use t with {result.df} df and the Knapp-Hartung factor truncated "
+                "at 1, as metafor test='adhoc'")
     return "intervals use the normal distribution, as metafor test='z'"
 
 

@@ -130,3 +130,69 @@ HINE_RD_YI_PCT = [2.8026, 0.0000, 1.9711, 1.7961, 3.5334, 4.4031]
 HINE_RD_VI_PCT2 = [17.7575, 37.5657, 8.1323, 10.8998, 8.0114, 6.1320]
 # rma(yi, vi, method="FE") on the percentage scale, Normand 1999 Table VII p. 349
 HINE_RD_FE = dict(estimate_2dp=2.94, ci_low_1dp=0.4, ci_high_1dp=5.5)
+
+# ---------------------------------------------------------------------------------------------
+# Edge cases (issue 16). Produced with metafor 3.8-1 (Debian's r-cran-metafor, R 4.2.2), printed
+# with sprintf("%.10f"). logLik() is metafor's restricted log-likelihood, constants included.
+#
+# 1. Fisher scoring stops at a local maximum; the boundary tau^2 = 0 is higher.
+# R: rma(c(-0.4534, 0.0348, 0.0543), c(0.043626, 0.001794, 0.001074))
+#    -> warns "Fisher scoring algorithm may have gotten stuck at a local maximum. Setting
+#       tau^2 = 0", tau2 0, estimate 0.0394087677, se 0.0257220363, logLik 0.3043168913
+# R: logLik(rma(..., tau2=0.024105116, method="REML"))  -> -0.0863082434 (the local maximum)
+LOCAL_MAX_Y = [-0.4534, 0.0348, 0.0543]
+LOCAL_MAX_V = [0.043626, 0.001794, 0.001074]
+LOCAL_MAX_REML = dict(tau2=0.0, estimate=0.0394087677, se=0.0257220363, loglik=0.3043168913)
+LOCAL_MAX_LOGLIK_AT_0241 = -0.0863082434
+
+# 2. A subgroup where metafor's default also stops at the local maximum.
+# R: rma(y, v)  with y = c(0.745, 3.311, 0.933), v = c(3.06e-4, 0.969, 5.74e-4)
+#    -> tau2 0.8503045393, estimate 1.3074386139, logLik -3.3301784482   (local maximum)
+# R: rma(y, v, control=list(tau2.init=0.01, threshold=1e-12, maxiter=1000))
+#    -> tau2 0.0207295082, estimate 0.8645675440, se 0.1023344376, logLik -3.1810014543
+SUBGROUP_Y = [0.745, 3.311, 0.933]
+SUBGROUP_V = [3.06e-4, 0.969, 5.74e-4]
+SUBGROUP_REML = dict(tau2=0.0207295082, estimate=0.8645675440, se=0.1023344376,
+                     loglik=-3.1810014543)
+SUBGROUP_LOCAL = dict(tau2=0.8503045393, estimate=1.3074386139, loglik=-3.3301784482)
+
+# 3. Fisher scoring oscillates: rma(y8, v8) stops with "Fisher scoring algorithm did not
+#    converge"; with step halving it converges:
+# R: rma(y8, v8, control=list(stepadj=0.5, maxiter=1000, threshold=1e-12))
+#    -> tau2 0.0060717907, estimate -0.0487671841, se 0.0687231325, logLik 2.6324071898
+OSCILLATE_Y = [0.013893, 0.031287, -0.002816, -0.023937, -0.013416, 0.043403, -0.274809,
+               0.191105]
+OSCILLATE_V = [0.03368087, 0.04332022, 0.03644491, 0.03771018, 0.03296569, 0.04030062,
+               0.01241759, 0.04738329]
+OSCILLATE_REML = dict(tau2=0.0060717907, estimate=-0.0487671841, se=0.0687231325,
+                      loglik=2.6324071898)
+
+# 4. A cancellation that made evalkit's step -inf (and its step halving loop endless).
+# R: rma(c(0, 1, 0.5), c(1e-12, 1e6, 1))  -> warns that the variance ratio is extreme;
+#    tau2 0, estimate 5.00001e-13
+HANG_Y = [0.0, 1.0, 0.5]
+HANG_V = [1e-12, 1e6, 1.0]
+HANG_REML = dict(tau2=0.0, estimate=5.00001e-13)
+
+# 5. Knapp-Hartung with identical effects.
+# R: rma(c(.3,.3,.3), c(.1,.2,.3), test="knha")  -> se 0, tval Inf, ci 0.3 to 0.3 (metafor
+#    sets the factor to 0 when the weighted RSS is below machine epsilon)
+# R: rma(c(.3,.3,.3), c(.1,.2,.3), test="adhoc")   (the factor truncated at 1)
+#    -> estimate 0.3, se 0.2335496832, tval 1.2845232579, pval 0.3276497977,
+#       ci -0.7048831822 to 1.3048831822, predict() pi -0.7048831822 to 1.3048831822
+KH_SAME_Y = [0.3, 0.3, 0.3]
+KH_SAME_V = [0.1, 0.2, 0.3]
+KH_SAME_ADHOC = dict(estimate=0.3, se=0.2335496832, z_or_t=1.2845232579, p_value=0.3276497977,
+                     ci_low=-0.7048831822, ci_high=1.3048831822, pi_low=-0.7048831822,
+                     pi_high=1.3048831822)
+# A data set whose weighted residual variance is below 1:
+# R: rma(y, v, test="adhoc") / rma(y, v, test="knha"), y = c(.10, .12, .11, .13),
+#    v = c(.01, .02, .015, .03)
+#    adhoc: se 0.06324555, ci -0.09060891 to 0.31194224, pval 0.17846258
+#    knha:  se 0.00613430, ci  0.09114459 to 0.13018875   (narrower than the z interval)
+KH_LOW_Y = [0.10, 0.12, 0.11, 0.13]
+KH_LOW_V = [0.01, 0.02, 0.015, 0.03]
+KH_LOW_ADHOC = dict(se=0.06324555, ci_low=-0.09060891, ci_high=0.31194224, p_value=0.17846258)
+KH_LOW_KNHA_SE = 0.00613430
+# R: rma(yi, vi, data=dat, test="adhoc") on the BCG data gives the same se (0.180792) and
+#    ci (-1.108444 to -0.320621) as test="knha": there the factor is above 1.
