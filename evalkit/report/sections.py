@@ -442,18 +442,14 @@ def joint_display(report, project_id: str) -> pd.DataFrame:
 
 
 def rating_table(report, project_id: str | None, source: str, column: str) -> pd.DataFrame:
-    """People giving each answer to one rating question of a source (suppressed)."""
-    from evalkit.privacy.suppression import suppress_table
+    """People giving each answer to one rating question of a source, with secondary suppression."""
+    from evalkit.privacy.suppression import suppress_distribution
 
     values = narrative_values(report, source, column, project_id)
-    scale = report.sources[source].columns[column].scale_spec
-    labels = scale.labels
+    labels = report.sources[source].columns[column].scale_spec.labels
     counts = values.dropna().astype(int).value_counts().reindex(sorted(labels), fill_value=0)
-    frame = pd.DataFrame({"Answer": [f"{k} {labels[k]}" for k in counts.index], "People": counts.to_numpy(),
-                          "Total": int(counts.sum())})
-    shown = suppress_table(frame, ["People", "Total"], percent_of={"People": "Total"}, policy=report.policy,
-                           additive_columns=None)
-    return shown.drop(columns=["Total"])
+    return suppress_distribution({f"{k} {labels[k]}": int(n) for k, n in counts.items()},
+                                 policy=report.policy, label_name="Answer", count_name="People")
 
 
 def roles_table(report, project_id: str | None = None) -> pd.DataFrame:
@@ -625,8 +621,11 @@ def differences_table(report) -> tuple[pd.DataFrame, list[str]]:
     names = project_names(report)
     for item, g in comparisons.items():
         om = g.omnibus.iloc[0]
+        tested = not g.note
         rows.append({"Question": g.label, "Projects": int(om["k"]), "People": report.policy.format_count(int(om["n"])),
-                     "Kruskal-Wallis H": f"{om['H']:.2f}", "df": int(om["df"]), "p": f"{om['p']:.3f}" if om["p"] >= 0.001 else "<0.001"})
+                     "Kruskal-Wallis H": f"{om['H']:.2f}" if tested else "not tested",
+                     "df": int(om["df"]) if tested else "",
+                     "p": ("" if not tested else f"{om['p']:.3f}" if om["p"] >= 0.001 else "<0.001")})
         clear = g.pairwise[g.pairwise["p_holm"] < 0.05]
         for row in clear.to_dict("records"):
             row = {k: (names.get(v, v) if k in ("group_a", "group_b", "a", "b") else v) for k, v in row.items()}
