@@ -76,6 +76,14 @@ class ExchangeContent:
         return [c for c in (AGREED_CODER,) if c in found] + people + [c for c in (MACHINE_CODER,) if c in found]
 
 
+def as_coder_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with :data:`CODER_COLUMNS` only: text columns as str, positions as int64."""
+    out = frame[CODER_COLUMNS].reset_index(drop=True).copy()
+    for column in CODER_COLUMNS:
+        out[column] = out[column].astype("int64") if column in ("start", "end") else out[column].astype(str)
+    return out
+
+
 def _text(value) -> str:
     """A cell as text ('' for missing)."""
     return "" if value is None or pd.isna(value) else str(value)
@@ -278,5 +286,5 @@ def collect_content(programme, *, redacted: bool = True, journals=None, machine:
     return ExchangeContent(
         name=programme.name, description=getattr(programme, "description", "") or "", codebook=codebook,
         extra_themes=extra, answers=answers.drop(columns="original"), variables=variables, values=values,
-        codings=codes[CODER_COLUMNS], memos=memos, redacted=redacted, notes=notes,
+        codings=as_coder_table(codes), memos=memos, redacted=redacted, notes=notes,
     )
