@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,7 +55,8 @@ def export_qdpx(config, out, *, unredacted: bool = False, journals=None, machine
     out : path-like
         The ``.qdpx`` file to write (atomically; same inputs, same bytes).
     unredacted : bool, default False
-        Write answers as people wrote them (for the team's own secure copy; warns). By default
+        Write answers as people wrote them (for the team's own secure copy; the summary then
+        carries a warning to keep the file secure). By default
         personal details are redacted and respondent ids pseudonymised.
     journals : path-like, optional
         The coding panel's store folder: every coder's journal there becomes a user.
@@ -79,8 +79,6 @@ def export_qdpx(config, out, *, unredacted: bool = False, journals=None, machine
         raise EvalkitError(f"{out}: name the file with .qdpx at the end (QDA tools look for that).")
     if journals is not None and not Path(journals).is_dir():
         raise EvalkitError(f"{journals}: no such folder; give the coding panel's store folder with --journals.")
-    if unredacted:
-        warnings.warn(UNREDACTED_WARNING, UserWarning, stacklevel=2)
     programme = load_programme(config)
     content = collect_content(programme, redacted=not unredacted, journals=journals, machine=machine)
     data = qdpx_bytes(content)

@@ -10,6 +10,7 @@ match no answer.
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -137,7 +138,9 @@ def import_qdpx(input, out=None, *, config=None, codebook=None) -> ImportResult:
     reference = "default" if codebook is None else codebook
     if config is not None:
         known, by_guid, by_text, reference = _programme_answers(config)
-    project = read_qdpx(input, codebook=reference)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        project = read_qdpx(input, codebook=reference)
     rows, unmatched, missing_code = [], [], 0
     for source in project.sources:
         key, reason = _match(source, known, by_guid, by_text)
@@ -154,7 +157,7 @@ def import_qdpx(input, out=None, *, config=None, codebook=None) -> ImportResult:
     codings = pd.DataFrame(rows, columns=CODER_COLUMNS).drop_duplicates()
     codings = as_coder_table(codings.sort_values(["source", "response_id", "column", "coder", "theme_id", "start",
                                                   "end"], kind="stable"))
-    notes = [str(p) for p in project.problems]
+    notes = [str(w.message) for w in caught] + [str(p) for p in project.problems]
     if missing_code:
         notes.append(f"{missing_code} coding(s) refer to a code that is not in the project's codebook; skipped.")
     if "(no user)" in set(codings["coder"]):
