@@ -9,13 +9,13 @@ match no answer.
 """
 from __future__ import annotations
 
-import os
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from evalkit.csvio import write_csv
 from evalkit.errors import EvalkitError
 from evalkit.exchange.content import CODER_COLUMNS, KEY, as_coder_table
 from evalkit.exchange.names import KEY_VARIABLES, parse_source_name, source_guid
@@ -184,12 +184,7 @@ def write_coder_table(codings: pd.DataFrame, path) -> Path:
     -------
     pathlib.Path
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     frame = codings[CODER_COLUMNS].copy()
     for column in ("source", "response_id", "column", "coder", "theme_id", "text"):
         frame[column] = frame[column].map(lambda v: neutralise_formula(clean_text(v)))
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    frame.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
-    os.replace(tmp, path)
-    return path
+    return write_csv(frame, path)
