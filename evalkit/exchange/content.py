@@ -26,6 +26,7 @@ CODER_COLUMNS = ["source", "response_id", "column", "coder", "theme_id", "start"
 """The tidy coder table: one row per coding of one answer by one coder."""
 _TYPES = {"likert": "Integer", "single_choice": "Text", "free_text": "Text", "date": "Date"}
 _JOURNAL_READER = "\x00evalkit export"
+"""A coder name no person has: other_coders_codes(store, it) then returns every coder's journal."""
 
 
 @dataclass(frozen=True)
@@ -117,15 +118,15 @@ def _answers(programme, redact_text) -> pd.DataFrame:
         columns = programme.columns_of_type(source, "free_text")
         if not columns:
             continue
-        ids = table[spec.id_column].map(_text)
-        for i in range(len(table)):
+        ids = table[spec.id_column].map(_text).tolist()
+        cells = {column: table[column].tolist() for column in columns}
+        for i, response_id in enumerate(ids):
             for column in columns:
-                original = clean_text(_text(table[column].iloc[i]))
+                original = clean_text(_text(cells[column][i]))
                 if not original.strip():
                     continue
-                written = redact_text(original)
                 label = spec.columns[column].label or column
-                rows.append((source, ids.iloc[i], column, label, written, original))
+                rows.append((source, response_id, column, label, redact_text(original), original))
     return pd.DataFrame(rows, columns=KEY + ["question", "text", "original"])
 
 
@@ -162,13 +163,14 @@ def _attributes(programme, answers: pd.DataFrame, redacted: bool, notes: list[st
         for name, kind in columns:
             if variables.setdefault(name, kind) != kind:
                 variables[name] = "Text"
-        ids = table[spec.id_column].map(_text)
-        for i in range(len(table)):
-            if (source, ids.iloc[i]) not in wanted:
+        ids = table[spec.id_column].map(_text).tolist()
+        cells = {name: (respondents if name == spec.respondent_column else table[name]).tolist()
+                 for name, _ in columns}
+        for i, response_id in enumerate(ids):
+            if (source, response_id) not in wanted:
                 continue
             for name, kind in columns:
-                cell = respondents.iloc[i] if name == spec.respondent_column else table[name].iloc[i]
-                values.append((source, ids.iloc[i], name, cell, kind))
+                values.append((source, response_id, name, cells[name][i], kind))
     frame = pd.DataFrame(values, columns=["source", "response_id", "variable", "raw", "kind"])
     frame["value"] = [_format(v, k) for v, k in zip(frame["raw"], frame["kind"])]
     frame = frame[frame["value"] != ""]
