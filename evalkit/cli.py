@@ -90,6 +90,24 @@ def _init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_qdpx(args: argparse.Namespace) -> int:
+    from evalkit.exchange import export_qdpx
+
+    summary = export_qdpx(args.config, args.out, unredacted=args.unredacted, journals=args.journals,
+                          machine=not args.no_machine)
+    print(summary)
+    return 0
+
+
+def _import_qdpx(args: argparse.Namespace) -> int:
+    from evalkit.exchange import import_qdpx
+
+    result = import_qdpx(args.input, args.out, config=args.config, codebook=args.codebook)
+    print(result)
+    print(f"Wrote {args.out}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser for the ``evalkit`` command."""
     parser = argparse.ArgumentParser(prog="evalkit", description="Evidence synthesis and evaluation for co-production.")
@@ -143,6 +161,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, type=Path, help="model file to write")
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=_train)
+
+    p = sub.add_parser("export-qdpx", help="write answers and every coder's codes as a REFI-QDA project (.qdpx)")
+    p.add_argument("--config", required=True, type=Path, help="programme YAML file")
+    p.add_argument("--out", required=True, type=Path, help="the .qdpx file to write")
+    p.add_argument("--unredacted", action="store_true",
+                   help="keep answers as written (the team's own secure copy only; prints a warning)")
+    p.add_argument("--journals", type=Path, default=None, metavar="DIR",
+                   help="coding panel store folder: add every coder's journal")
+    p.add_argument("--no-machine", action="store_true", help="leave out the keyword rule coder's codes")
+    p.set_defaults(func=_export_qdpx)
+
+    p = sub.add_parser("import-qdpx", help="read codings from a .qdpx (QualCoder, NVivo, ATLAS.ti, MAXQDA) into a CSV")
+    p.add_argument("--input", required=True, type=Path, help="the .qdpx file")
+    p.add_argument("--out", required=True, type=Path, help="coder table to write (.csv)")
+    p.add_argument("--config", type=Path, default=None,
+                   help="programme YAML: check sources against its answers and codes against its codebook")
+    p.add_argument("--codebook", type=Path, default=None,
+                   help="codebook whose theme ids to keep when no --config is given (default: the co-production one)")
+    p.set_defaults(func=_import_qdpx)
     return parser
 
 

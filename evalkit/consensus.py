@@ -16,8 +16,10 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from evalkit.csvio import read_csv, write_csv
 from evalkit.errors import DataValidationError, EvalkitError, Problem
 from evalkit.reliability.themes import _clean_codes, indicator_matrices, unit_keys
+from evalkit.textclean import clean_text
 
 UNANIMOUS = "all coders"
 MEETING = "consensus meeting"
@@ -171,7 +173,7 @@ def record_consensus(codes: pd.DataFrame, decisions: pd.DataFrame | None, agreed
 
 
 def save_consensus(consensus: pd.DataFrame, path: str | os.PathLike) -> Path:
-    """Write an agreed coding set to CSV (UTF-8, sorted, ``\\n`` line ends: same data, same bytes).
+    """Write an agreed coding set to CSV (UTF-8 with BOM, sorted, ``\\n`` line ends: same data, same bytes).
 
     Parameters
     ----------
@@ -191,10 +193,7 @@ def save_consensus(consensus: pd.DataFrame, path: str | os.PathLike) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     frame = consensus[keys + list(COLUMNS)].sort_values(keys + ["theme_id"], na_position="first")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    frame.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return write_csv(frame.map(clean_text), path)
 
 
 def load_consensus(path: str | os.PathLike) -> pd.DataFrame:
@@ -218,7 +217,7 @@ def load_consensus(path: str | os.PathLike) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise DataValidationError([Problem(str(path), None, None, "File not found; check the path.", True)])
-    frame = pd.read_csv(path, dtype="string", keep_default_na=False, na_values=[""])
+    frame = read_csv(path, dtype="string", keep_default_na=False, na_values=[""])
     needed = ["response_id", *COLUMNS]
     missing = [c for c in needed if c not in frame.columns]
     if missing:
@@ -284,7 +283,7 @@ def decisions_from_sheet(path: str | os.PathLike, themes: Sequence[str] | None =
     if path.suffix.lower() == ".xlsx":
         frame = pd.read_excel(path, dtype=object)
     elif path.suffix.lower() == ".csv":
-        frame = pd.read_csv(path, dtype=object, keep_default_na=False)
+        frame = read_csv(path, dtype=object, keep_default_na=False)
     else:
         raise DataValidationError([Problem(str(path), None, None, "Use the .csv or .xlsx disagreements file.", True)])
     frame.columns = [str(c).strip() for c in frame.columns]

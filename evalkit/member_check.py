@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from evalkit.errors import DataValidationError, EvalkitError, Problem
-from evalkit.xlsx import neutralise_formula, save_workbook
+from evalkit.xlsx import cell_text, print_fit_to_width, save_workbook
 
 ANSWERS = ("rings true", "not quite", "doesn't fit")
 NO_ANSWER = "no answer"
@@ -155,11 +155,12 @@ def _start_sheet(ws, project: str | None, reviewer: str | None) -> None:
     ws.column_dimensions["B"].width = 80
     wrap = Alignment(wrap_text=True, vertical="top")
     for offset, (label, text) in enumerate(_instructions(project, reviewer), start=3):
-        ws.cell(row=offset, column=1, value=neutralise_formula(label)).font = Font(bold=True, size=_FONT_SIZE)
-        cell = ws.cell(row=offset, column=2, value=neutralise_formula(text))
+        ws.cell(row=offset, column=1, value=cell_text(label)).font = Font(bold=True, size=_FONT_SIZE)
+        cell = ws.cell(row=offset, column=2, value=cell_text(text))
         cell.font = Font(size=_FONT_SIZE)
         cell.alignment = wrap
         ws.row_dimensions[offset].height = _row_height([text], [80])
+    print_fit_to_width(ws, title_rows=None, landscape=False)
 
 
 def _themes_sheet(ws, table: pd.DataFrame, quotes: dict[str, list[str]], redact) -> None:
@@ -186,7 +187,8 @@ def _themes_sheet(ws, table: pd.DataFrame, quotes: dict[str, list[str]], redact)
         values = {"theme": record.label, "definition": record.definition,
                   "quotes": "\n\n".join(cleaned), "answer": None, "comment": None,
                   "theme_id": record.theme_id}
-        ws.append([neutralise_formula(values[k]) for k in order])
+        values = {k: cell_text(v) for k, v in values.items()}
+        ws.append([values[k] for k in order])
         row = ws.max_row
         for cell in ws[row]:
             cell.font, cell.alignment = body, wrap
@@ -204,7 +206,7 @@ def _themes_sheet(ws, table: pd.DataFrame, quotes: dict[str, list[str]], redact)
     choices.add(f"{answer_col}2:{answer_col}{max(2, len(table) + 1)}")
     ws.add_data_validation(choices)
     ws.freeze_panes = "A2"
-    ws.print_title_rows = "1:1"
+    print_fit_to_width(ws, title_rows="1:1", landscape=True)
 
 
 def export_member_check(themes, quotes, path: str | os.PathLike, reviewer: str | None = None,

@@ -65,3 +65,36 @@ def test_report_needs_out_or_check(capsys):
 def test_unknown_command_is_an_argparse_error():
     with pytest.raises(SystemExit):
         cli.main(["frobnicate"])
+
+
+def test_export_qdpx_calls_the_library_once(monkeypatch, capsys, tmp_path):
+    calls = []
+
+    def fake_export(config, out, unredacted, journals, machine):
+        calls.append((str(config), str(out), unredacted, journals, machine))
+        return "Wrote x.qdpx"
+
+    monkeypatch.setattr("evalkit.exchange.export_qdpx", fake_export)
+    assert cli.main(["export-qdpx", "--config", "p.yml", "--out", "x.qdpx", "--unredacted"]) == 0
+    assert calls == [("p.yml", "x.qdpx", True, None, True)]
+    assert "Wrote x.qdpx" in capsys.readouterr().out
+
+
+def test_import_qdpx_calls_the_library_once(monkeypatch, capsys):
+    calls = []
+
+    def fake_import(input, out, config, codebook):
+        calls.append((str(input), str(out), config, codebook))
+        return "Read 3 codings"
+
+    monkeypatch.setattr("evalkit.exchange.import_qdpx", fake_import)
+    assert cli.main(["import-qdpx", "--input", "in.qdpx", "--out", "coded.csv"]) == 0
+    assert calls == [("in.qdpx", "coded.csv", None, None)]
+    assert "Read 3 codings" in capsys.readouterr().out
+
+
+def test_import_qdpx_errors_print_file_and_message(capsys, tmp_path):
+    bad = tmp_path / "bad.qdpx"
+    bad.write_bytes(b"nope")
+    assert cli.main(["import-qdpx", "--input", str(bad), "--out", str(tmp_path / "c.csv")]) == 1
+    assert "not a zip file" in capsys.readouterr().err

@@ -79,3 +79,43 @@ def test_export_neutralises_formulas_and_import_undoes_it(tmp_path):
 ])
 def test_slugify(name, slug):
     assert slugify(name) == slug
+
+
+def test_reads_taguettes_codebook_csv():
+    from pathlib import Path
+
+    from evalkit.coding.codebook import load_codebook
+
+    cb = load_codebook(Path(__file__).parent / "fixtures" / "refi_qda" / "qdc" / "taguette-codebook.csv")
+    assert list(cb.themes) == ["xsd_element_name", "codebook", "variables"]
+    assert cb["codebook"].definition == "CodeBook"
+
+
+def test_taguette_csv_round_trip_keeps_hierarchy_ids_and_guidance(tmp_path):
+    from evalkit.coding.codebook import load_codebook, save_codebook
+
+    default = load_codebook()
+    path = save_codebook(default, tmp_path / "for.taguette.csv")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbftag,description\n")
+    assert "Including all perspectives and skills.Diversity of voices" in path.read_text(encoding="utf-8-sig")
+    assert load_codebook(path).themes == default.themes
+
+
+def test_taguette_tags_with_dots_are_a_hierarchy(tmp_path):
+    from evalkit.coding.codebook import load_codebook
+
+    path = tmp_path / "tags.csv"
+    path.write_bytes("tag,description,number of highlights,number of documents\r\n"
+                     "travel.buses,Late buses,3,2\r\ncafé,,1,1\r\n".encode("cp1252"))
+    cb = load_codebook(path)
+    assert [(t.id, t.name, t.parent) for t in cb.themes.values()] == \
+        [("travel", "travel", None), ("buses", "buses", "travel"), ("cafe", "café", None)]
+
+
+def test_csv_codebook_is_written_with_a_bom_for_excel(tmp_path):
+    from evalkit.coding.codebook import Codebook, Theme, load_codebook, save_codebook
+
+    cb = Codebook([Theme("cafe", "Café\x0bchats", definition="naïve")])
+    path = save_codebook(cb, tmp_path / "c.csv")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert load_codebook(path)["cafe"].name == "Café\nchats"

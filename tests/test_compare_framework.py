@@ -130,8 +130,18 @@ def test_formula_text_in_quotes_is_neutralised_in_xlsx(tmp_path):
     assert fm.cells.set_index(["project_id", "theme"]).loc[("P01", "feeling_heard"),
                                                           "quote"].startswith("=HYPERLINK")
     path = fm.to_xlsx(tmp_path / "f.xlsx")
-    values = [c.value for row in load_workbook(path)["Cells"].iter_rows() for c in row]
-    assert any(isinstance(v, str) and v.startswith("'=HYPERLINK") for v in values)
+    cells = [c for row in load_workbook(path)["Cells"].iter_rows() for c in row]
+    quote = [c for c in cells if isinstance(c.value, str) and c.value.startswith("=HYPERLINK")]
+    assert quote and all(c.data_type == "s" and c.quotePrefix for c in quote)  # text, no apostrophe shown
+
+
+def test_xlsx_rows_fit_wrapped_text_and_print_one_page_wide(tmp_path):
+    book = load_workbook(build().to_xlsx(tmp_path / "f.xlsx"))
+    matrix = book["Framework matrix"]
+    for r in range(2, matrix.max_row + 1):  # every line of every cell in the row is visible
+        lines = max(str(c.value).count("\n") + 1 for c in matrix[r])
+        assert matrix.row_dimensions[r].height >= lines * 11 * 1.3
+    assert matrix.page_setup.fitToWidth == 1 and matrix.print_title_rows == "$1:$1"
 
 
 def test_html_repr_escapes_text():

@@ -116,3 +116,25 @@ def test_meeting_sheet_unknown_theme_names_row(codes, tmp_path):
     frame.to_csv(path, index=False)
     with pytest.raises(DataValidationError, match=r"meeting.csv:3:agreed_themes: Unknown theme id 'feeling_herd'"):
         decisions_from_sheet(path, themes=["feeling_heard"])
+
+
+def test_consensus_csv_has_a_bom_and_reads_back_from_excel_csv_in_cp1252(tmp_path):
+    from evalkit.consensus import load_consensus, save_consensus
+
+    frame = pd.DataFrame({"response_id": ["R1"], "theme_id": ["feeling_heard"], "basis": ["all coders"],
+                          "agreed_by": ["Zoë; Siân"], "agreed_on": ["2024-03-14"]}).astype("string")
+    path = save_consensus(frame, tmp_path / "c.csv")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert load_consensus(path)["agreed_by"].iloc[0] == "Zoë; Siân"
+    excel = tmp_path / "excel.csv"  # Excel's plain "CSV" format is Windows-1252
+    excel.write_bytes(path.read_bytes()[3:].decode("utf-8").encode("cp1252"))
+    assert load_consensus(excel)["agreed_by"].iloc[0] == "Zoë; Siân"
+
+
+def test_decisions_sheet_saved_by_excel_as_cp1252_is_read(tmp_path):
+    from evalkit.consensus import decisions_from_sheet
+
+    path = tmp_path / "d.csv"
+    path.write_bytes("response_id,text,in_dispute,agreed_themes\r\nR1,café,t1; t2,t1\r\n".encode("cp1252"))
+    decisions = decisions_from_sheet(path)
+    assert decisions[["theme_id", "decision"]].values.tolist() == [["t1", "include"], ["t2", "exclude"]]

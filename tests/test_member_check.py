@@ -67,10 +67,27 @@ def test_quotes_are_redacted_and_limited(sent):
 
 
 def test_formula_injection_is_neutralised(sent):
+    # Stored as text cells with Excel's quote prefix: shown as written, no apostrophe, never run.
     ws, rows = _cells(sent)
-    assert rows[3][1] == "'=Meetings used words everyone understood."
-    assert ws["B4"].data_type == "s"
-    assert all(not str(v).startswith(("=", "+", "-", "@")) for r in rows for v in r if v is not None)
+    assert rows[3][1] == "=Meetings used words everyone understood."
+    assert ws["B4"].data_type == "s" and ws["B4"].quotePrefix
+    import zipfile
+    assert b"<f>" not in zipfile.ZipFile(sent).read("xl/worksheets/sheet2.xml")
+
+
+def test_prints_one_page_wide_with_the_header_on_every_page(sent):
+    ws, _ = _cells(sent)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$1:$1"
+
+
+def test_control_characters_in_text_do_not_break_the_export(tmp_path):
+    themes = THEMES.assign(definition=THEMES["definition"] + "\x0bpasted from Word\x07")
+    path = export_member_check(themes, QUOTES.assign(text=QUOTES["text"] + "\x0c"), tmp_path / "c.xlsx",
+                               redact=fake_redact)
+    _, rows = _cells(path)
+    assert rows[1][1].endswith("\npasted from Word")
 
 
 def test_export_is_byte_reproducible(tmp_path):

@@ -8,7 +8,8 @@ import pytest
 from openpyxl import Workbook
 
 from evalkit.cli import main
-from evalkit.coding.pipeline import code_file, model_codes
+from evalkit.coding.codebook import load_codebook
+from evalkit.coding.pipeline import CODED_COLUMNS, code_file, model_codes
 from evalkit.xlsx import save_workbook
 
 ANSWERS = [
@@ -44,19 +45,27 @@ def test_code_csv_end_to_end(tmp_path, capsys):
                            "--out", str(out), "--quiet"], capsys)
     assert code == 0
     assert stdout.startswith(f"Coded 8 answers from {src}:")
-    table = pd.read_csv(out, keep_default_na=False)
-    assert list(table.columns) == ["response_id", "theme_id", "source", "score", "evidence"]
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Excel shows accents
+    table = pd.read_csv(out, keep_default_na=False, encoding="utf-8-sig")
+    assert list(table.columns) == CODED_COLUMNS
     r1 = table[table["response_id"] == "r1"]
     venue = r1[(r1["source"] == "rules") & (r1["theme_id"] == "accessibility_venue")].iloc[0]
-    assert venue["evidence"] == "venue; NOT accessible; NOT lift" and venue["score"] == 1
-    assert r1[r1["source"] == "sentiment"].shape[0] == 1
-    assert "r3" not in set(table["response_id"])
+    assert venue["evidence"] == "venue; NOT accessible; NOT lift" and float(venue["score"]) == 1
+    assert venue["negated"] == "False"
+    assert set(table["source"]) <= {"rules", ""}  # sentiment is in its own columns, never a theme
+    assert set(table["theme_id"]) <= set(load_codebook().themes) | {""}
+    assert r1["sentiment"].nunique() == 1 and r1["sentiment"].iloc[0] in {"positive", "neutral", "negative"}
+    shares = r1[["sentiment_positive", "sentiment_neutral", "sentiment_negative"]].iloc[0].astype(float)
+    assert abs(shares.sum() - 1) < 0.01
+    blank = table[table["response_id"] == "r3"]  # blank answers are present, with no theme
+    assert len(blank) == 1 and (blank.drop(columns="response_id") == "").all(axis=None)
     assert table[table["response_id"] == "r6"].drop(columns="response_id").to_numpy().tolist() == \
         r1.drop(columns="response_id").to_numpy().tolist()
     online = table[(table["response_id"] == "r4") & (table["source"] == "rules")]
     assert "accessibility_online" in set(online["theme_id"])
-    assert set(table[table["response_id"] == "r5"]["source"]) <= {"sentiment"}
-    assert list(table["response_id"].drop_duplicates()) == ["r1", "r2", "r4", "r5", "r6", "r7", "r8"]
+    welsh = table[table["response_id"] == "r5"]  # no theme found: one row, sentiment still given
+    assert welsh[["theme_id", "source"]].values.tolist() == [["", ""]] and welsh["sentiment"].iloc[0] != ""
+    assert list(table["response_id"].drop_duplicates()) == [r[0] for r in ANSWERS]
 
 
 def test_output_is_byte_identical_and_chunking_does_not_matter(tmp_path):
@@ -109,8 +118,9 @@ def test_xlsx_input(tmp_path, capsys):
     code, _, _ = run(["code", "--input", str(src), "--text-column", "how_improve", "--id-column", "response_id",
                       "--out", str(out), "--quiet"], capsys)
     assert code == 0
-    table = pd.read_csv(out, dtype={"response_id": str})
-    assert {"S1", "3"} == set(table["response_id"])
+    table = pd.read_csv(out, dtype={"response_id": str}, encoding="utf-8-sig")
+    assert {"S1", "S2", "3"} == set(table["response_id"])
+    assert table[table["response_id"] == "S2"]["theme_id"].isna().all()
     assert {"time_resources", "accessibility_venue"} <= set(table[table["response_id"] == "S1"]["theme_id"])
 
 

@@ -153,12 +153,21 @@ def test_export_disagreements_csv_and_xlsx_are_safe_and_reproducible(tmp_path):
     codes = pd.DataFrame({"response_id": ["R2", "R3"], "coder": ["a", "b"], "theme_id": ["t2", "t1"]})
     table = disagreements(codes, texts=pd.Series({"R2": "=1+1", "R3": "@SUM(A1)"}))
     csv = export_disagreements(table, tmp_path / "d.csv")
-    assert "'=1+1" in csv.read_text() and "agreed_themes,notes" in csv.read_text()
+    assert csv.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Excel shows accents
+    assert "'=1+1" in csv.read_text(encoding="utf-8-sig") and "agreed_themes,notes" in csv.read_text(encoding="utf-8-sig")
     first = export_disagreements(table, tmp_path / "d1.xlsx").read_bytes()
     assert first == export_disagreements(table, tmp_path / "d2.xlsx").read_bytes()
     ws = load_workbook(tmp_path / "d1.xlsx")["Disagreements"]
-    assert ws["B2"].value == "'=1+1" and ws["B2"].data_type == "s"
-    assert ws.freeze_panes == "A2"
+    assert ws["B2"].value == "=1+1" and ws["B2"].data_type == "s" and ws["B2"].quotePrefix
+    assert ws.freeze_panes == "A2" and ws.page_setup.fitToWidth == 1 and ws.print_title_rows == "$1:$1"
+
+
+def test_export_disagreements_survives_control_characters(tmp_path):
+    codes = pd.DataFrame({"response_id": ["R2", "R2"], "coder": ["a", "b"], "theme_id": ["t1", "t2"]})
+    table = disagreements(codes, texts=pd.Series({"R2": "café\x0bsecond line\x07"}))
+    ws = load_workbook(export_disagreements(table, tmp_path / "d.xlsx"))["Disagreements"]
+    assert ws["B2"].value == "café\nsecond line" and ws.row_dimensions[2].height > 15
+    assert "café\nsecond line" in export_disagreements(table, tmp_path / "d.csv").read_text(encoding="utf-8-sig")
     with pytest.raises(ReliabilityError, match=".csv or .xlsx"):
         export_disagreements(table, tmp_path / "d.txt")
 

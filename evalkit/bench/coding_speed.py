@@ -137,7 +137,7 @@ def run(quick: bool = False) -> list[tuple[str, pd.DataFrame]]:
     table = pd.DataFrame([
         ("answers coded", f"{n:,}", ""),
         ("distinct answers", f"{distinct:,}", ""),
-        ("tidy rows written (rules + sentiment + model)", f"{out_rows:,}", ""),
+        ("tidy rows written (one per answer and theme)", f"{out_rows:,}", ""),
         ("wall time, evalkit code (s)", f"{seconds:.1f}", f"< {TARGET_SECONDS:.0f}" if not quick else ""),
         ("CPU time of the subprocess, user + system (s)", f"{cpu:.1f}", ""),
         ("answers per second (wall)", f"{n / seconds:,.0f}", ""),

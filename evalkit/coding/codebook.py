@@ -21,8 +21,8 @@ A pattern is a word or phrase matched on Snowball stems after British/American s
 normalisation (so ``organise`` also finds "organized" and "organisation"), or a regular
 expression written ``re:...`` matched case-insensitively on the raw sentence.
 
-``load_codebook`` reads YAML, CSV (see :mod:`evalkit.coding.codebook_csv`) and REFI-QDA
-``.qdc`` (see :mod:`evalkit.coding.qdc`); ``save_codebook`` writes all three.
+``load_codebook`` reads YAML, CSV (evalkit's or Taguette's, see :mod:`evalkit.coding.codebook_csv`)
+and REFI-QDA ``.qdc`` (see :mod:`evalkit.coding.qdc`); ``save_codebook`` writes all of them.
 """
 from __future__ import annotations
 
@@ -401,6 +401,10 @@ def dump_yaml(cb: Codebook) -> str:
 def save_codebook(cb: Codebook, path) -> Path:
     """Write a codebook; the format follows the suffix (``.yml``/``.yaml``, ``.csv``, ``.qdc``).
 
+    CSV is UTF-8 with a byte-order mark (so Excel shows accents); a name ending in
+    ``.taguette.csv`` gets Taguette's codebook columns (``tag``, ``description``), the only
+    codebook format Taguette imports.
+
     Parameters
     ----------
     cb : Codebook
@@ -415,10 +419,14 @@ def save_codebook(cb: Codebook, path) -> Path:
     suffix = path.suffix.lower()
     if suffix in (".yml", ".yaml"):
         data = dump_yaml(cb).encode("utf-8")
+    elif suffix == ".csv" and path.name.lower().endswith(".taguette.csv"):
+        from evalkit.coding.codebook_csv import codebook_to_taguette_csv
+
+        data = codebook_to_taguette_csv(cb).encode("utf-8-sig")
     elif suffix == ".csv":
         from evalkit.coding.codebook_csv import codebook_to_csv
 
-        data = codebook_to_csv(cb).encode("utf-8")
+        data = codebook_to_csv(cb).encode("utf-8-sig")
     elif suffix == ".qdc":
         from evalkit.coding.qdc import codebook_to_qdc
 

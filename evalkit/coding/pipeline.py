@@ -1,10 +1,18 @@
 """``evalkit code`` and ``evalkit train``: code or learn from a whole CSV/XLSX file.
 
-:func:`code_file` streams the input in chunks and appends one tidy table
-(``response_id, theme_id, source, score, evidence``) with rows from the rule coder
-(``source="rules"``; negated matches have ``score = -1`` and ``NOT`` evidence), VADER sentiment
-(``source="sentiment"``; ``theme_id`` is the label, ``score`` the compound) and, with a model,
-the ThemeClassifier's suggestions (``source="model"``; ``score`` is the probability).
+:func:`code_file` streams the input in chunks and appends one tidy table, :data:`CODED_COLUMNS`
+(UTF-8 with a byte-order mark, so Excel shows accents): one row per answer and theme, every
+answer present (an answer no coder gave a theme, or a blank one, has one row with ``theme_id``
+empty). Per row:
+
+- ``theme_id``, ``source`` (who coded it) and ``score``, which depends on the source:
+  ``rules`` (the keyword rule coder): ``1`` when a pattern matched, ``-1`` when every match
+  was negated ("not accessible"); ``model`` (a ThemeClassifier): the predicted probability;
+- ``negated`` (rules only: ``True`` when every match was negated) and ``evidence`` (rules only:
+  the words that matched, ``; ``-separated, ``NOT`` before a negated one);
+- the answer's VADER sentiment, the same on all its rows: ``sentiment`` (positive, neutral or
+  negative), ``sentiment_compound`` (-1 to 1) and ``sentiment_positive``/``_neutral``/
+  ``_negative`` (shares of the text, summing to 1); all empty for a blank answer.
 
 Each distinct answer is tokenised, scored and classified once: results are memoised by text
 across chunks (resampled or templated data repeat answers a lot), so the cost grows with the
@@ -22,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from evalkit.coding.codebook import load_codebook
-from evalkit.coding.rules import CODE_COLUMNS, RuleCoder
+from evalkit.coding.rules import RuleCoder
 from evalkit.coding.sentiment import SentimentCoder
 from evalkit.coding.text import ProcessedTexts
 from evalkit.errors import DataValidationError, EvalkitError, Problem
@@ -30,7 +38,13 @@ from evalkit.errors import DataValidationError, EvalkitError, Problem
 MEMO_LIMIT = 500_000
 """Distinct answers remembered across chunks before the memo is cleared (bounds memory)."""
 
-_SOURCES = ("rules", "sentiment", "model")
+CODED_COLUMNS = ["response_id", "theme_id", "source", "score", "negated", "evidence", "sentiment",
+                 "sentiment_compound", "sentiment_positive", "sentiment_neutral", "sentiment_negative"]
+"""Columns of the table :func:`code_file` writes (see the module docstring)."""
+
+_SOURCES = ("rules", "model")
+_NO_THEME = ",,,,"
+_NO_SENTIMENT = ",,,,"
 
 
 def _csv_encoding(path: Path) -> str:
@@ -192,16 +206,18 @@ def _csv_field(value: str) -> str:
 
 
 class _Memo:
-    """Per-source codes of every distinct text seen so far, pre-rendered as CSV row tails.
+    """Codes and sentiment of every distinct text seen so far, pre-rendered as CSV pieces.
 
     ``doc`` is a global text id; each code is stored once as the text
-    ``theme_id,source,score,evidence`` so writing a chunk only prefixes response ids.
+    ``theme_id,source,score,negated,evidence`` and each text's sentiment as its five columns,
+    so writing a chunk only joins pieces.
     """
 
     def __init__(self):
         self.gid: dict[str, int] = {}
         self.docs = {s: [] for s in _SOURCES}
         self.lines = {s: [] for s in _SOURCES}
+        self.sentiment: list[str] = []
         self._arrays: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def __len__(self) -> int:
@@ -209,11 +225,19 @@ class _Memo:
 
     def add(self, source: str, per_doc: pd.DataFrame, offset: int) -> None:
         """Append codes of new texts (doc ids relative to ``offset``), rendered as CSV."""
+        negated = per_doc["negated"] if "negated" in per_doc else [None] * len(per_doc)
         self.docs[source].append(per_doc["doc"].to_numpy(dtype=np.int64) + offset)
         self.lines[source].append(np.array(
-            [_csv_row([theme, source, f"{score:.6g}", evidence]) for theme, score, evidence
-             in zip(per_doc["theme_id"], per_doc["score"], per_doc["evidence"])], dtype=object))
+            [_csv_row([theme, source, f"{score:.6g}", "" if neg is None else str(bool(neg)), evidence])
+             for theme, score, neg, evidence
+             in zip(per_doc["theme_id"], per_doc["score"], negated, per_doc["evidence"])], dtype=object))
         self._arrays.pop(source, None)
+
+    def add_sentiment(self, texts: list[str], scores: pd.DataFrame) -> None:
+        """Append the sentiment columns of new texts (blank texts: empty columns)."""
+        for text, row in zip(texts, scores.itertuples(index=False)):
+            self.sentiment.append(_NO_SENTIMENT if not text.strip() else
+                                  f"{row.label},{row.compound:.4f},{row.pos:.3f},{row.neu:.3f},{row.neg:.3f}")
 
     def arrays(self, source: str) -> tuple[np.ndarray, np.ndarray]:
         """Doc ids (ascending) and rendered rows of one source."""
@@ -238,7 +262,7 @@ def _expand(docs: np.ndarray, row_gid: np.ndarray, n_docs: int) -> tuple[np.ndar
 
 def _code_chunk(memo: _Memo, texts: list[str], ids, rules: RuleCoder, sentiment: SentimentCoder,
                 model) -> tuple[str, dict[str, int]]:
-    """CSV text of one chunk's codes (row order, then rules/sentiment/model) and rows per source."""
+    """CSV text of one chunk (row order, then rules/model codes) and counts of what was written."""
     codes, uniques = pd.factorize(pd.Series(texts, dtype=object), sort=False)
     gids = np.empty(len(uniques), dtype=np.int64)
     new = []
@@ -253,22 +277,30 @@ def _code_chunk(memo: _Memo, texts: list[str], ids, rules: RuleCoder, sentiment:
         offset = len(memo.gid) - len(new)
         pt = ProcessedTexts(new)
         memo.add("rules", rules.code_docs(pt), offset)
-        memo.add("sentiment", sentiment.code_docs(new), offset)
+        memo.add_sentiment(new, sentiment.score_docs(new))
         if model is not None:
             memo.add("model", model_codes(model, new), offset)
     row_gid = gids[codes]
     all_rows, all_lines, all_keys, counts = [], [], [], {}
+    themed = np.zeros(len(row_gid), dtype=bool)
     for rank, source in enumerate(s for s in _SOURCES if s != "model" or model is not None):
         docs, lines = memo.arrays(source)
         rows, take = _expand(docs, row_gid, len(memo.gid))
         counts[source] = len(rows)
+        themed[rows] = True
         all_rows.append(rows)
         all_lines.append(lines[take])
         all_keys.append(rows * 4 + rank)
+    bare = np.flatnonzero(~themed)
+    counts["no theme"] = len(bare)
+    all_rows.append(bare)
+    all_lines.append(np.full(len(bare), _NO_THEME, dtype=object))
+    all_keys.append(bare * 4 + 3)
     order = np.argsort(np.concatenate(all_keys), kind="stable")
     rows = np.concatenate(all_rows)[order]
     id_text = np.array([_csv_field(str(i)) for i in ids], dtype=object)
-    body = id_text[rows] + "," + np.concatenate(all_lines)[order]
+    tails = np.asarray(memo.sentiment, dtype=object)[row_gid]
+    body = id_text[rows] + "," + np.concatenate(all_lines)[order] + "," + tails[rows]
     return ("\n".join(body) + "\n") if len(body) else "", counts
 
 
@@ -322,14 +354,14 @@ def code_file(input, text_column, out, codebook=None, model=None, id_column=None
     if id_column is not None:
         wanted[id_column] = "id"
     memo = _Memo()
-    counts = dict.fromkeys(_SOURCES, 0)
+    counts = dict.fromkeys([*_SOURCES, "no theme"], 0)
     n_rows = 0
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     bar = tqdm(unit=" rows", disable=not progress, desc=f"coding {Path(input).name}")
     try:
-        with tmp.open("w", encoding="utf-8", newline="") as fh:
-            fh.write(",".join(CODE_COLUMNS) + "\n")
+        with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+            fh.write(",".join(CODED_COLUMNS) + "\n")
             for first_row, chunk in read_chunks(input, wanted, chunk_size=int(chunk_size)):
                 if len(memo) > MEMO_LIMIT:
                     memo = _Memo()
@@ -348,8 +380,9 @@ def code_file(input, text_column, out, codebook=None, model=None, id_column=None
         if tmp.exists():
             tmp.unlink()
     model_part = f", {counts['model']} model codes" if clf is not None else ""
-    return (f"Coded {n_rows} answers from {input}: {counts['rules']} rule codes, "
-            f"{counts['sentiment']} sentiment rows{model_part} -> {out}")
+    return (f"Coded {n_rows} answers from {input}: {counts['rules']} rule codes{model_part}, "
+            f"{counts['no theme']} answers with no theme (blank ones included), sentiment for every "
+            f"answer -> {out}")
 
 
 def _read_all(path, columns: dict[str, str]) -> pd.DataFrame:

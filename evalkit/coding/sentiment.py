@@ -196,6 +196,13 @@ class SentimentCoder:
         per_doc = self.code_docs([str(u) for u in uniques])
         return expand_to_rows(per_doc, np.asarray(codes, dtype=np.int64), ids, source="sentiment")
 
+    def score_docs(self, docs: list[str]) -> pd.DataFrame:
+        """Score distinct texts; returns ``compound, pos, neu, neg, label`` per text, in order.
+
+        Missing values score as empty text (compound 0, neutral).
+        """
+        return _score_frame([_clean(d) for d in docs])
+
     def code_docs(self, docs: list[str]) -> pd.DataFrame:
         """Score distinct texts; returns ``doc, theme_id, score, evidence`` (blank texts skipped)."""
         frame = _score_frame(docs)

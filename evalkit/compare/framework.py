@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Font
 from evalkit.compare.profiles import require_columns, theme_counts
 from evalkit.figures import SEQUENTIAL_CMAP, FigureWithAlt, new_figure
 from evalkit.privacy.suppression import SUPPRESSED, SuppressionPolicy, policy_or_default
-from evalkit.xlsx import neutralise_formula, save_workbook
+from evalkit.xlsx import cell_text, fit_row_heights, print_fit_to_width, save_workbook
 
 _QUOTE_CHARS = 240
 
@@ -177,8 +177,10 @@ class FrameworkMatrix:
         Parameters
         ----------
         path : path-like
-            Output file; written reproducibly with :func:`evalkit.xlsx.save_workbook`, every
-            text cell passed through :func:`evalkit.xlsx.neutralise_formula`.
+            Output file; written reproducibly with :func:`evalkit.xlsx.save_workbook` (text
+            that looks like a formula stays text, without a visible apostrophe). Rows are as
+            tall as their wrapped text; the matrix prints one page wide with its header row
+            on every page.
 
         Returns
         -------
@@ -193,8 +195,15 @@ class FrameworkMatrix:
         sheet.column_dimensions["A"].width = 14
         for col in range(2, wide.shape[1] + 2):
             sheet.column_dimensions[sheet.cell(1, col).column_letter].width = 40
+        fit_row_heights(sheet)
+        print_fit_to_width(sheet)
+        sheet.freeze_panes = "B2"
         cells = wb.create_sheet("Cells")
         _write(cells, list(self.cells.columns), self.cells.itertuples(index=False))
+        for col in range(1, len(self.cells.columns) + 1):
+            cells.column_dimensions[cells.cell(1, col).column_letter].width = 24
+        fit_row_heights(cells)
+        print_fit_to_width(cells)
         about = wb.create_sheet("About")
         _write(about, ["Note"], [["Framework Method matrix (Gale et al. 2013)."],
                                  [self.policy.statement()],
@@ -314,12 +323,12 @@ def _cell_text(row: pd.Series) -> str:
 
 
 def _write(sheet, header, rows) -> None:
-    """Write a header and rows, neutralising formulas and wrapping text."""
-    sheet.append([neutralise_formula(str(h)) for h in header])
+    """Write a header and rows as clean text, wrapping it."""
+    sheet.append([cell_text(str(h)) for h in header])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([neutralise_formula(v) if isinstance(v, str) else v for v in row])
+        sheet.append([cell_text(v) for v in row])
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")

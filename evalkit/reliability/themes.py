@@ -18,7 +18,8 @@ import pandas as pd
 from evalkit.reliability.bootstrap import (MAX_UNDEFINED_SHARE, _bootstrap_estimates,
                                            _percentile_interval)
 from evalkit.reliability.statistics import STATISTICS, ReliabilityError, _parts
-from evalkit.xlsx import neutralise_formula, save_workbook
+from evalkit.textclean import clean_text
+from evalkit.xlsx import fit_row_heights, neutralise_formula, print_fit_to_width, save_workbook
 
 KEY_COLUMNS = ("source", "response_id", "column")
 OVERALL = "(all themes)"
@@ -412,7 +413,9 @@ def export_disagreements(table: pd.DataFrame, path: str | os.PathLike) -> Path:
 
     Adds empty ``agreed_themes`` (theme ids, ``;``-separated) and ``notes`` columns to fill in
     during the meeting; :func:`evalkit.consensus.decisions_from_sheet` reads them back. Text
-    that a spreadsheet would run as a formula is neutralised in both formats.
+    that a spreadsheet would run as a formula is neutralised: an apostrophe in CSV (UTF-8 with
+    a byte-order mark, so Excel shows accents), a text cell with no visible apostrophe in XLSX.
+    Control characters are dropped.
 
     Parameters
     ----------
@@ -431,12 +434,11 @@ def export_disagreements(table: pd.DataFrame, path: str | os.PathLike) -> Path:
     for col in MEETING_COLUMNS:
         if col not in frame.columns:
             frame[col] = ""
-    frame = frame.astype(object).where(frame.notna(), "")
-    frame = frame.map(neutralise_formula)
+    frame = frame.astype(object).where(frame.notna(), "").map(clean_text)
     suffix = path.suffix.lower()
     if suffix == ".csv":
         path.parent.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+        frame.map(neutralise_formula).to_csv(path, index=False, lineterminator="\n", encoding="utf-8-sig")
         return path
     if suffix == ".xlsx":
         return save_workbook(_disagreement_workbook(frame), path)
@@ -462,9 +464,11 @@ def _disagreement_workbook(frame: pd.DataFrame):
         for cell in row:
             cell.alignment = wrap
     for i, col in enumerate(frame.columns, start=1):
-        longest = max([len(str(col))] + [len(str(v)) for v in frame[col]])
+        longest = max([len(str(col))] + [len(line) for v in frame[col] for line in str(v).split("\n")])
         ws.column_dimensions[get_column_letter(i)].width = min(max(12, longest + 2), 60)
     ws.freeze_panes = "A2"
+    fit_row_heights(ws, first_row=2)
+    print_fit_to_width(ws)
     return wb
 
 

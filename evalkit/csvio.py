@@ -1,0 +1,41 @@
+"""CSV files that people open in Excel and LibreOffice, and that evalkit reads back.
+
+evalkit writes CSV as UTF-8 with a byte-order mark (without it Excel shows ``café`` as
+``cafÃ©``) and ``\\n`` line ends; it reads UTF-8, UTF-8 with a byte-order mark and Windows-1252
+(what Excel's plain "CSV" format saves).
+"""
+from __future__ import annotations
+
+import codecs
+import os
+from pathlib import Path
+
+import pandas as pd
+
+
+def csv_encoding(path) -> str:
+    """Return ``utf-8-sig`` if the whole file decodes as UTF-8 (BOM or not), else ``cp1252``."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with Path(path).open("rb") as fh:
+            while block := fh.read(1 << 24):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8-sig"
+
+
+def read_csv(path, **kwargs) -> pd.DataFrame:
+    """``pandas.read_csv`` with the encoding found by :func:`csv_encoding`."""
+    return pd.read_csv(path, encoding=csv_encoding(path), **kwargs)
+
+
+def write_csv(frame: pd.DataFrame, path) -> Path:
+    """Write ``frame`` (no index) as UTF-8 with BOM and ``\\n`` line ends, atomically."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    frame.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8-sig")
+    os.replace(tmp, path)
+    return path

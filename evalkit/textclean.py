@@ -1,0 +1,41 @@
+"""Text that every file format can hold: control characters out, line ends as ``\\n``.
+
+Text pasted from Word often carries a vertical tab (Word's manual line break) or a form feed
+(its page break); other control characters come from old databases and copy-paste. XML 1.0
+forbids them, openpyxl refuses them (``IllegalCharacterError``) and CSV readers show them as
+boxes. The programme's data door removes them on reading; writers call :func:`clean_text`
+as well so that text arriving by any other road (a codebook, a DataFrame built in a notebook)
+can never make an export crash.
+"""
+from __future__ import annotations
+
+import re
+
+_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(value):
+    """Return ``value`` with control characters removed and every line break as ``\\n``.
+
+    Parameters
+    ----------
+    value : object
+        Text, or anything else (returned unchanged).
+
+    Returns
+    -------
+    object
+        For text: Windows (``\\r\\n``), old Mac (``\\r``), Word's vertical tab and form feed,
+        NEL and the Unicode line/paragraph separators become ``\\n``; tab stays; every other
+        C0/C1 control character, DEL, lone surrogate and the non-characters U+FFFE/U+FFFF are
+        dropped. The result is valid in XML 1.0, XLSX cells and CSV.
+
+    Examples
+    --------
+    >>> clean_text("café\\x0bsecond line\\x07")
+    'café\\nsecond line'
+    """
+    if not isinstance(value, str):
+        return value
+    return _CONTROL.sub("", _BREAKS.sub("\n", value))
