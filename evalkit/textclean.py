@@ -39,3 +39,18 @@ def clean_text(value):
     if not isinstance(value, str):
         return value
     return _CONTROL.sub("", _BREAKS.sub("\n", value))
+
+
+def clean_series(cells):
+    """Return a pandas Series of text with :func:`clean_text` applied, vectorised.
+
+    Parameters
+    ----------
+    cells : pandas.Series
+        Text cells (object or string dtype).
+
+    Returns
+    -------
+    pandas.Series
+    """
+    return cells.str.replace(_BREAKS, "\n", regex=True).str.replace(_CONTROL, "", regex=True)

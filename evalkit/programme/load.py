@@ -107,12 +107,14 @@ def _member_check_problems(config: ProgrammeConfig, themes: set[str] | None, fat
             fatal.append(Problem(str(path.name), None, None, str(err), fatal=True))
 
 
-def _salt(config: ProgrammeConfig, fatal: list[Problem]) -> str | None:
+def _salt(config: ProgrammeConfig, fatal: list[Problem], required: bool = True) -> str | None:
     """Return the pseudonym salt: the environment variable, else the salt file, else None."""
     from_env = os.environ.get(SALT_ENV)
     if from_env:
         return from_env
     if config.salt_file is None:
+        if not required:
+            return None
         fatal.append(Problem(config.config_path.name, None, "privacy.salt_file",
                              "the programme has no pseudonym salt, so ids cannot be hidden in reports; add "
                              "privacy: {salt_file: pseudonym_salt.txt} and put one long random line in that file "
@@ -132,7 +134,7 @@ def _salt(config: ProgrammeConfig, fatal: list[Problem]) -> str | None:
     return salt
 
 
-def _assemble(config_path) -> tuple[Programme | None, list[Problem], list[Problem]]:
+def _assemble(config_path, require_salt: bool = True) -> tuple[Programme | None, list[Problem], list[Problem]]:
     """Read and check everything; return (programme or None, fatal problems, row problems)."""
     config = parse_config(config_path)
     fatal: list[Problem] = []
@@ -174,7 +176,7 @@ def _assemble(config_path) -> tuple[Programme | None, list[Problem], list[Proble
             files[key] = entry[1]
     for path in config.member_check_files:
         files[f"member_check:{path.name}"] = path
-    salt = _salt(config, fatal)
+    salt = _salt(config, fatal, required=require_salt)
     if config.salt_file is not None:
         files["salt_file"] = config.salt_file[1]
     if config.codebook_path.is_file():
@@ -217,7 +219,7 @@ def _empty_projects(config: ProgrammeConfig, tables: dict[str, pd.DataFrame]) ->
             for p in config.projects if p["project_id"] not in seen]
 
 
-def load_programme(config_path) -> Programme:
+def load_programme(config_path, *, require_salt: bool = False) -> Programme:
     """Load a programme: read its config and every data file, typed and checked.
 
     Rows with problems are quarantined (``Programme.quarantine``, reasons in
@@ -227,6 +229,9 @@ def load_programme(config_path) -> Programme:
     ----------
     config_path : path-like
         The programme YAML file, e.g. ``data/sample/programme.yml``.
+    require_salt : bool, default False
+        Fail when the config names no pseudonym salt (reports need one; coding does not).
+        A salt file that is named but missing or empty always fails.
 
     Returns
     -------
@@ -247,7 +252,7 @@ def load_programme(config_path) -> Programme:
     >>> programme = load_programme("data/sample/programme.yml")   # doctest: +SKIP
     >>> programme.table("feedback_survey").dtypes                    # doctest: +SKIP
     """
-    programme, fatal, _ = _assemble(config_path)
+    programme, fatal, _ = _assemble(config_path, require_salt=require_salt)
     if fatal:
         raise DataValidationError(fatal)
     return programme

@@ -9,6 +9,7 @@ import pandas as pd
 
 from evalkit.errors import ConfigError, Problem
 from evalkit.programme.spec import COLUMN_TYPES, SourceSpec
+from evalkit.csvio import write_csv
 from evalkit.xlsx import neutralise_formula
 
 
@@ -148,7 +149,7 @@ class Programme:
         return dict(self.files_read)
 
     def write_quarantine(self, out_dir, redact=None) -> Path:
-        """Write the quarantine to ``out_dir/quarantine.csv`` (UTF-8, same bytes every run).
+        """Write the quarantine to ``out_dir/quarantine.csv`` (UTF-8 with BOM for Excel, same bytes every run).
 
         Cells that a spreadsheet would run as formulas are neutralised.
 
@@ -174,8 +175,7 @@ class Programme:
                 safe[column] = safe[column].map(lambda v: redact(v) if isinstance(v, str) else v)
         for column in ("column", "problem", "record", "file", "source"):
             safe[column] = safe[column].map(neutralise_formula)
-        safe.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-        return path
+        return write_csv(safe, path)
 
     def summary(self) -> str:
         """Return a plain-text summary: name and rows loaded/quarantined per source."""

@@ -22,9 +22,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from evalkit.errors import Problem
+from evalkit.textclean import clean_series, clean_text
 
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SAVE_AS_UTF8 = "re-save it from Excel as 'CSV UTF-8 (Comma delimited)'"
 
 
@@ -97,12 +97,12 @@ def decode_bytes(data: bytes, file: str) -> tuple[str, str]:
 
 def _clean_header(cells) -> list[str]:
     """Return header cells with stray whitespace and a stray BOM removed."""
-    return [_CONTROL.sub(" ", str(c).replace("\ufeff", "")).strip() for c in cells]
+    return [" ".join(clean_text(str(c).replace("\ufeff", "")).split()) for c in cells]
 
 
 def _clean_cells(cells: pd.Series) -> pd.Series:
-    """Return cells without control characters (Word's vertical tab, NUL...) and outer whitespace."""
-    return cells.str.replace(_CONTROL, " ", regex=True).str.strip()
+    """Return cells without control characters (Word's vertical tab becomes a line break) or outer whitespace."""
+    return clean_series(cells).str.strip()
 
 
 def _check_headers(header: list[str], file: str) -> None:

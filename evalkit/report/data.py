@@ -25,7 +25,7 @@ def load_report_programme(config):
     """Load and validate a programme for reporting (fatal problems raise with every message)."""
     from evalkit.programme import load_programme
 
-    return load_programme(config)
+    return load_programme(config, require_salt=True)
 
 
 def provenance_for(programme) -> dict:
