@@ -159,10 +159,13 @@ def test_codes_for_unknown_answers_or_themes_are_set_aside_and_counted(tmp_path)
         "fft,C1 - Q1,Date,B,feeling_heard\n", encoding="utf-8")
     path = _write(tmp_path, config)
     programme = load_programme(path)
-    assert programme.double_coding["coder"].tolist() == ["A"]
-    assert [(p.row, p.column) for p in programme.code_problems] == [
-        (3, "response_id"), (4, "theme_id"), (5, "source"), (6, "column")]
-    assert all(p.message.endswith("this code is set aside") for p in programme.code_problems)
+    assert programme.double_coding["coder"].tolist() == ["A", "B"]
+    set_aside = [p for p in programme.code_problems if not p.warning]
+    assert [(p.row, p.column) for p in set_aside] == [(3, "response_id"), (5, "source"), (6, "column")]
+    assert all(p.message.endswith("this code is set aside") for p in set_aside)
+    new_theme = [p for p in programme.code_problems if p.warning]
+    assert [(p.row, p.column) for p in new_theme] == [(4, "theme_id")]
+    assert new_theme[0].message.startswith("theme 'not_a_theme' (1 code) is not in the codebook")
     assert len(validate_programme(path)) == 4
 
 

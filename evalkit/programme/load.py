@@ -43,8 +43,9 @@ def _check_codes(raw, file: str, config: ProgrammeConfig, ids: dict[str, set], t
     """Return the code rows that point at a known answer and theme; record a problem for each other row.
 
     A code is kept when its source is a source of the config, its column one of that source's
-    free-text columns, its response id a row of that source (loaded or quarantined) and its
-    theme one of the codebook's. Rows set aside are counted through ``problems``.
+    free-text columns and its response id a row of that source (loaded or quarantined); rows
+    set aside are counted through ``problems``. A theme the codebook lacks (a coder's own, new
+    theme) is kept, with one warning per theme.
     """
     frame = raw.frame
     bad = pd.Series("", index=frame.index, dtype=object)
@@ -67,9 +68,11 @@ def _check_codes(raw, file: str, config: ProgrammeConfig, ids: dict[str, set], t
         where[part.index[unknown]] = "response_id"
     if themes is not None:
         unknown_theme = (bad == "") & (frame["theme_id"] != "") & ~frame["theme_id"].isin(themes)
-        bad[unknown_theme] = frame.loc[unknown_theme, "theme_id"].map(
-            lambda t: f"theme {t!r} is not in the codebook; correct it or add the theme to the codebook")
-        where[unknown_theme] = "theme_id"
+        for theme, part in frame[unknown_theme].groupby("theme_id", sort=True):
+            problems.append(Problem(file, int(raw.rows[part.index[0]]), "theme_id",
+                                    f"theme {theme!r} ({len(part)} code{'s' if len(part) != 1 else ''}) is not in the "
+                                    "codebook; reports show it by its id. Add it to the codebook to give it a name "
+                                    "and definition, or correct the spelling", warning=True))
     blank = (bad == "") & (frame[["source", "response_id", "column"]] == "").any(axis=1)
     bad[blank] = "source, response_id and column must all be filled in"
     for pos in np.flatnonzero((bad != "").to_numpy()):

@@ -22,9 +22,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from evalkit.errors import Problem
-from evalkit.textclean import clean_series, clean_text
+from evalkit.textclean import clean_series
 
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# Headers keep every character a reader could see (so two headers never merge); only C0
+# control characters, which no one can see or type, become spaces.
+_HEADER_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SAVE_AS_UTF8 = "re-save it from Excel as 'CSV UTF-8 (Comma delimited)'"
 
 
@@ -97,7 +100,7 @@ def decode_bytes(data: bytes, file: str) -> tuple[str, str]:
 
 def _clean_header(cells) -> list[str]:
     """Return header cells with stray whitespace and a stray BOM removed."""
-    return [" ".join(clean_text(str(c).replace("\ufeff", "")).split()) for c in cells]
+    return [_HEADER_CONTROL.sub(" ", str(c).replace("\ufeff", "")).strip() for c in cells]
 
 
 def _clean_cells(cells: pd.Series) -> pd.Series:

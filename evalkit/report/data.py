@@ -158,7 +158,7 @@ class ReportData:
     @property
     def codes_set_aside(self) -> int:
         """Rows of the agreed-codes and double-coding files that pointed at no known answer or theme."""
-        return len(self._programme.code_problems)
+        return sum(not p.warning for p in self._programme.code_problems)
 
     @functools.cached_property
     def roles(self):
