@@ -135,7 +135,8 @@ class SourceSpec:
     question_column : str or None
         Long format: the column saying which question each row's free text answers.
     label : str
-        What pages call the source (defaults to its name with spaces).
+        What pages call the source, e.g. "the feedback survey" ("" when the config gives none;
+        :attr:`title` then falls back to the source's name).
     description : str
         One plain sentence shown under the source's heading.
     """
@@ -151,6 +152,11 @@ class SourceSpec:
     question_column: str | None = None
     label: str = ""
     description: str = ""
+
+    @property
+    def title(self) -> str:
+        """The source's label, else its name with spaces."""
+        return self.label or self.name.replace("_", " ")
 
     @property
     def project_implied(self) -> bool:
