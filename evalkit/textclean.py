@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+DEFAULT_MISSING_VALUES = ("Did not answer", "Not answered", "No answer", "No response", "N/A", "NA", "-", "--")
 _BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 

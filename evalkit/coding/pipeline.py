@@ -34,8 +34,7 @@ from evalkit.coding.rules import RuleCoder
 from evalkit.coding.sentiment import SentimentCoder
 from evalkit.coding.text import ProcessedTexts
 from evalkit.errors import DataValidationError, EvalkitError, Problem
-from evalkit.programme.spec import DEFAULT_MISSING_VALUES
-from evalkit.textclean import blank_placeholders, placeholder_key
+from evalkit.textclean import DEFAULT_MISSING_VALUES, blank_placeholders, placeholder_key
 
 MEMO_LIMIT = 500_000
 """Distinct answers remembered across chunks before the memo is cleared (bounds memory)."""

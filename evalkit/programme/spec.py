@@ -4,10 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from evalkit.textclean import DEFAULT_MISSING_VALUES  # noqa: F401  (re-exported: the config's default)
+
 COLUMN_TYPES = ("likert", "number", "single_choice", "free_text", "date")
 SCALE_KINDS = ("agreement", "rating", "frequency", "other")
 IMPLIED_PROJECT_COLUMN = "(project)"
-DEFAULT_MISSING_VALUES = ("Did not answer", "Not answered", "No answer", "No response", "N/A", "NA", "-", "--")
 
 
 @dataclass(frozen=True)
