@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+DEFAULT_MISSING_VALUES = ("Did not answer", "Not answered", "No answer", "No response", "N/A", "NA", "-", "--")
 _BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 
@@ -54,3 +55,31 @@ def clean_series(cells):
     pandas.Series
     """
     return cells.str.replace(_BREAKS, "\n", regex=True).str.replace(_CONTROL, "", regex=True)
+
+
+def placeholder_key(text: str) -> str:
+    """Return a cell folded for matching "no answer" placeholders (case, spaces, a trailing full stop)."""
+    return " ".join(str(text).split()).rstrip(".").strip().casefold()
+
+
+def blank_placeholders(cells: pd.Series, placeholders: frozenset[str], keep=()) -> pd.Series:
+    """Return cells with "no answer" placeholders made blank ("").
+
+    Parameters
+    ----------
+    cells : pandas.Series
+        Stripped text cells.
+    placeholders : frozenset of str
+        Placeholders folded with :func:`placeholder_key`.
+    keep : iterable of str
+        Answers that are real choices for this column and stay as they are.
+
+    Returns
+    -------
+    pandas.Series
+    """
+    active = placeholders - {placeholder_key(k) for k in keep}
+    if not active or cells.empty:
+        return cells
+    folded = cells.map(placeholder_key)
+    return cells.where(~folded.isin(active), "")

@@ -203,3 +203,23 @@ def test_train_multilabel_and_bad_cells(tmp_path, capsys):
                         "--label-column", "venue", "--label-column", "money", "--out", str(model)], capsys)
     assert code == 1
     assert "bad.csv:4:money: expected 1, 0 or blank for a theme column, got 'yes'." in err
+
+
+def test_no_answer_placeholders_are_blank_in_coding_and_left_out_of_training(tmp_path, capsys):
+    rows = ANSWERS + [("r9", "Did not answer", "money"), ("r10", "N/A.", "venue"), ("r11", "Nothing", "venue")]
+    src = write_csv(tmp_path / "in.csv", rows)
+    out = tmp_path / "coded.csv"
+    assert main(["code", "--input", str(src), "--text-column", "comment", "--id-column", "id",
+                 "--out", str(out), "--quiet"]) == 0
+    table = pd.read_csv(out, keep_default_na=False, encoding="utf-8-sig")
+    for placeholder in ("r9", "r10"):
+        row = table[table["response_id"] == placeholder]
+        assert len(row) == 1 and row["theme_id"].iloc[0] == "" and row["sentiment"].iloc[0] == ""
+    assert table.loc[table["response_id"] == "r11", "sentiment"].iloc[0] != ""  # "Nothing" is a real answer
+    capsys.readouterr()
+    model = tmp_path / "model.joblib"
+    assert main(["train", "--input", str(src), "--text-column", "comment", "--label-column", "label",
+                 "--out", str(model)]) == 0
+    summary = capsys.readouterr().out
+    assert "Trained ThemeClassifier on 8 answers" in summary
+    assert "3 rows with no answer (blank or a placeholder such as 'Did not answer') left out" in summary

@@ -34,6 +34,7 @@ from evalkit.coding.rules import RuleCoder
 from evalkit.coding.sentiment import SentimentCoder
 from evalkit.coding.text import ProcessedTexts
 from evalkit.errors import DataValidationError, EvalkitError, Problem
+from evalkit.textclean import DEFAULT_MISSING_VALUES, blank_placeholders, placeholder_key
 
 MEMO_LIMIT = 500_000
 """Distinct answers remembered across chunks before the memo is cleared (bounds memory)."""
@@ -87,7 +88,9 @@ def read_chunks(path, columns: dict[str, str], chunk_size: int = 20000):
     ------
     (int, pandas.DataFrame)
         Spreadsheet row number of the chunk's first row (header is row 1), and the chunk
-        with the wanted columns as strings (blank cells as ``""``).
+        with the wanted columns as strings (blank cells as ``""``). In columns described as
+        ``"text"``, placeholders meaning "no answer" ("Did not answer", "N/A", "-"...; see
+        :data:`evalkit.programme.spec.DEFAULT_MISSING_VALUES`) are blank too.
 
     Raises
     ------
@@ -108,14 +111,14 @@ def read_chunks(path, columns: dict[str, str], chunk_size: int = 20000):
                                  na_filter=False, encoding=encoding, chunksize=chunk_size)
             first = 2
             for chunk in reader:
-                yield first, chunk[wanted]
+                yield first, _no_placeholders(chunk[wanted], columns)
                 first += len(chunk)
         elif suffix in (".xlsx", ".xlsm"):
             frame = pd.read_excel(path, sheet_name=0, dtype=object)
             _missing_columns(path, [str(c) for c in frame.columns], columns)
             frame = frame[wanted].map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
             for start in range(0, len(frame), chunk_size):
-                yield start + 2, frame.iloc[start:start + chunk_size].reset_index(drop=True)
+                yield start + 2, _no_placeholders(frame.iloc[start:start + chunk_size].reset_index(drop=True), columns)
         else:
             raise DataValidationError([Problem(str(path), None, None,
                                                f"cannot read {suffix!r} files; save it as .csv or .xlsx.", True)])
@@ -385,6 +388,17 @@ def code_file(input, text_column, out, codebook=None, model=None, id_column=None
             f"answer -> {out}")
 
 
+_PLACEHOLDERS = frozenset(placeholder_key(v) for v in DEFAULT_MISSING_VALUES)
+
+
+def _no_placeholders(chunk: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """Blank "no answer" placeholders in the text columns of a chunk."""
+    for name, role in columns.items():
+        if role == "text":
+            chunk[name] = blank_placeholders(chunk[name], _PLACEHOLDERS)
+    return chunk
+
+
 def _read_all(path, columns: dict[str, str]) -> pd.DataFrame:
     """Read the wanted columns of a whole file as text."""
     parts = [chunk for _, chunk in read_chunks(path, columns, chunk_size=100_000)]
@@ -413,6 +427,9 @@ def train_file(input, text_column, label_columns, out, seed=0) -> str:
     str
         One summary line.
 
+    Rows whose answer is blank, or a placeholder meaning "no answer", are left out and counted
+    in the summary: there is nothing in them to learn from.
+
     Raises
     ------
     DataValidationError
@@ -426,6 +443,9 @@ def train_file(input, text_column, label_columns, out, seed=0) -> str:
     labels = [label_columns] if isinstance(label_columns, str) else list(label_columns)
     wanted = {text_column: "text", **{c: "label" for c in labels}}
     frame = _read_all(input, wanted)
+    answered = (frame[text_column].str.strip() != "").to_numpy()
+    no_answer = int((~answered).sum())
+    frame = frame[answered].reset_index(drop=True)
     texts = frame[text_column].tolist()
     if len(labels) == 1:
         y = frame[labels[0]].str.strip()
@@ -455,5 +475,7 @@ def train_file(input, text_column, label_columns, out, seed=0) -> str:
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     joblib.dump(clf, tmp)
     os.replace(tmp, out)
-    left_out = f" ({skipped} rows without a label left out)" if skipped else ""
+    notes = ([f"{skipped} rows without a label"] if skipped else []) + \
+        ([f"{no_answer} rows with no answer (blank or a placeholder such as 'Did not answer')"] if no_answer else [])
+    left_out = f" ({' and '.join(notes)} left out)" if notes else ""
     return f"Trained ThemeClassifier on {len(texts)} answers ({kind}) from {input}{left_out} -> {out}"

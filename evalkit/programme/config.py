@@ -273,7 +273,7 @@ def _parse_source(name: str, raw, root: Path, scales, out: _Collector, one_proje
         name=str(name), path=(root / file), file=file, id_column=str(raw["id_column"]),
         project_column=text["project_column"] or IMPLIED_PROJECT_COLUMN,
         respondent_column=text["respondent_column"], columns=columns, sheet=text["sheet"],
-        question_column=text["question_column"], label=text["label"] or str(name).replace("_", " "),
+        question_column=text["question_column"], label=text["label"] or "",
         description=text["description"] or "",
     )
 

@@ -20,7 +20,7 @@ import pandas as pd
 from evalkit.programme.infer_types import (FIT, ROLES, ColumnGuess, ScaleGuess, count_of, examples, fold,
                                            guess_column, match_known_scale, non_blank, numbers, positions)
 from evalkit.programme.spec import DEFAULT_MISSING_VALUES
-from evalkit.programme.validate import placeholder_key
+from evalkit.textclean import placeholder_key
 
 __all__ = ["DEFAULT_MISSING_VALUES", "EXTRA_PLACEHOLDERS", "ROLES", "ColumnGuess", "ScaleGuess", "TableGuess",
            "blank_placeholders", "guess_column", "guess_id_column", "guess_question_column",

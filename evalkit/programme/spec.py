@@ -4,10 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from evalkit.textclean import DEFAULT_MISSING_VALUES  # noqa: F401  (re-exported: the config's default)
+
 COLUMN_TYPES = ("likert", "number", "single_choice", "free_text", "date")
 SCALE_KINDS = ("agreement", "rating", "frequency", "other")
 IMPLIED_PROJECT_COLUMN = "(project)"
-DEFAULT_MISSING_VALUES = ("Did not answer", "Not answered", "No answer", "No response", "N/A", "NA", "-", "--")
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,8 @@ class SourceSpec:
     question_column : str or None
         Long format: the column saying which question each row's free text answers.
     label : str
-        What pages call the source (defaults to its name with spaces).
+        What pages call the source, e.g. "the feedback survey" ("" when the config gives none;
+        :attr:`title` then falls back to the source's name).
     description : str
         One plain sentence shown under the source's heading.
     """
@@ -151,6 +153,11 @@ class SourceSpec:
     question_column: str | None = None
     label: str = ""
     description: str = ""
+
+    @property
+    def title(self) -> str:
+        """The source's label, else its name with spaces."""
+        return self.label or self.name.replace("_", " ")
 
     @property
     def project_implied(self) -> bool:

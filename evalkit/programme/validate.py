@@ -20,6 +20,7 @@ from evalkit.errors import Problem
 from evalkit.programme.columns import TYPERS, shown, text_column
 from evalkit.programme.reading import RawTable
 from evalkit.programme.spec import DEFAULT_MISSING_VALUES, SourceSpec
+from evalkit.textclean import blank_placeholders, placeholder_key
 
 QUARANTINE_COLUMNS = ["source", "file", "row", "column", "problem", "record"]
 
@@ -107,34 +108,6 @@ def _key_problems(spec: SourceSpec, cells: pd.DataFrame, rows: np.ndarray, proje
                              + projects[unknown].map(hints)
                              + f"; use one of {known}, or add the project under projects:")
     yield spec.project_column, messages
-
-
-def placeholder_key(text: str) -> str:
-    """Return a cell folded for matching "no answer" placeholders (case, spaces, a trailing full stop)."""
-    return " ".join(str(text).split()).rstrip(".").strip().casefold()
-
-
-def blank_placeholders(cells: pd.Series, placeholders: frozenset[str], keep=()) -> pd.Series:
-    """Return cells with "no answer" placeholders made blank ("").
-
-    Parameters
-    ----------
-    cells : pandas.Series
-        Stripped text cells.
-    placeholders : frozenset of str
-        Placeholders folded with :func:`placeholder_key`.
-    keep : iterable of str
-        Answers that are real choices for this column and stay as they are.
-
-    Returns
-    -------
-    pandas.Series
-    """
-    active = placeholders - {placeholder_key(k) for k in keep}
-    if not active or cells.empty:
-        return cells
-    folded = cells.map(placeholder_key)
-    return cells.where(~folded.isin(active), "")
 
 
 def _records(cells: pd.DataFrame) -> list[str]:

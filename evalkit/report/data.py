@@ -152,7 +152,7 @@ class ReportData:
         held = self._programme.quarantine
         counts = held.groupby("source", sort=False).size() if not held.empty else pd.Series(dtype=int)
         return pd.DataFrame({"source": list(counts.index),
-                             "label": [self.sources[s].label for s in counts.index],
+                             "label": [self.sources[s].title for s in counts.index],
                              "rows": counts.to_numpy(dtype=int)})
 
     @property

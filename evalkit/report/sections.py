@@ -43,7 +43,7 @@ def _empty_survey_sentence(report) -> str | None:
     survey = report.roles.survey
     if survey is None or survey_name(report) is not None:
         return None
-    return (f"None of the rows of {report.sources[survey].label} could be used, so there are no answers to "
+    return (f"None of the rows of {report.sources[survey].title} could be used, so there are no answers to "
             "report; the data files need fixing first (see below).")
 
 
@@ -148,8 +148,10 @@ def _themes_line(report, project_id: str | None) -> str | None:
     return narrative.themes_sentence(coded, theme_names(report), 0, report.policy)
 
 
-def _survey_label(report) -> str:
-    return report.sources[survey_name(report)].label
+def answered(report, n: int) -> str:
+    """'About 80 people answered the feedback survey.' (the survey's label when the config gives one)."""
+    label = report.sources[survey_name(report)].label
+    return f"{narrative.people(n, report.policy).capitalize()} answered{' ' + label if label else ''}."
 
 
 def quarantine_sentence(report) -> str | None:
@@ -160,8 +162,9 @@ def quarantine_sentence(report) -> str | None:
     parts = []
     if total:
         where = ", ".join(f"{r} from {label}" for label, r in zip(held["label"], held["rows"]))
+        where = f" ({where})" if len(held) > 1 else ""
         parts.append(f"{total} row{'s' if total != 1 else ''} of data could not be used because of problems "
-                     f"in the files ({where}); the research team has the list in quarantine.csv.")
+                     f"in the files{where}; the research team has the list in quarantine.csv.")
     if codes:
         parts.append(f"{codes} coded answer{'s' if codes != 1 else ''} pointed at no known answer or theme "
                      "and were set aside.")
@@ -179,7 +182,7 @@ def project_summary(report, project_id: str) -> list[str]:
     survey = survey_name(report)
     if survey is not None:
         n = people_count(report, survey, project_id)
-        lines.append(f"{narrative.people(n, policy).capitalize()} answered {_survey_label(report)}.")
+        lines.append(answered(report, n))
         if n and _survey_items(report):
             shares, verb = _shares(report, project_id)
             lines += narrative.principles_sentences(shares, verb)
@@ -222,7 +225,7 @@ def who_answered(report, project_id: str) -> Section | None:
     if survey is None or not has_rows(report, project_id):
         return None
     n = people_count(report, survey, project_id)
-    intro = [f"{narrative.people(n, report.policy).capitalize()} answered {_survey_label(report)}."]
+    intro = [answered(report, n)]
     blocks = []
     if report.roles.role_column and n:
         blocks.append(Table(roles_table(report, project_id), "People who answered, by role", index=True,
@@ -250,16 +253,21 @@ def _scale_key(layout) -> str:
 def _ratings_heading(report) -> tuple[str, str]:
     scale = _scale(report)
     if scale is None or scale.kind == "agreement":
-        return ("How far people agreed with each statement",
-                "Each statement was answered on a scale from \"" + _end_labels(report) + "\".")
-    return ("How people answered the rating questions",
-            "Each question was answered on a scale from \"" + _end_labels(report) + "\".")
+        return "How far people agreed with each statement", f"Each statement was answered on a scale from {_ends(report)}."
+    return "How people answered the rating questions", f"Each question was answered on a scale from {_ends(report)}."
 
 
-def _end_labels(report) -> str:
+def _ends(report) -> str:
+    """'1 ("Strongly disagree") to 5 ("Strongly agree")', or '1 to 7' when the values have no labels."""
     layout = survey_layout(report)
     values = sorted(layout.level_labels)
-    return f"{layout.level_labels[values[0]]}\" ({values[0]}) to \"{layout.level_labels[values[-1]]}\" ({values[-1]})"
+    low, high = values[0], values[-1]
+
+    def named(v):
+        label = layout.level_labels[v]
+        return f'{v} ("{label}")' if label != str(v) else str(v)
+
+    return f"{named(low)} to {named(high)}"
 
 
 def ratings(report, project_id: str | None = None) -> Section | None:
@@ -343,7 +351,7 @@ def other_sources(report, project_id: str | None = None) -> list[Section]:
         n = people_count(report, source, project_id)
         intro = [spec.description] if spec.description else []
         intro.append(f"{narrative.people(n, report.policy).capitalize()} answered.")
-        out.append(Section(spec.label[:1].upper() + spec.label[1:], intro, blocks))
+        out.append(Section(spec.title[:1].upper() + spec.title[1:], intro, blocks))
     return out
 
 
@@ -387,13 +395,27 @@ def distribution_table(report, project_id: str | None = None) -> pd.DataFrame:
         table = table[table[PROJECT] == "All projects"] if PROJECT in table and (table[PROJECT] == "All projects").any() else table
     labels = dict(layout.labels)
     out = table.rename(columns={"item": "Question", "n": "People"})
+    out = out.rename(columns=_level_headers(layout))
     if "Question" in out:
         out["Question"] = out["Question"].map(lambda i: labels.get(i, i))
+    if project_id is not None:
+        out = out.drop(columns=[PROJECT], errors="ignore")
     if PROJECT in out.columns:
         names = project_names(report)
         out[PROJECT] = out[PROJECT].map(lambda p: names.get(p, p))
         out = out.rename(columns={PROJECT: "Project"})
     return out.reset_index(drop=True)
+
+
+def _level_headers(layout) -> dict:
+    """Column names of the answer counts: each value with its label ("1 Very good", "1 Very good %")."""
+    out = {}
+    for value, label in layout.level_labels.items():
+        name = f"{value} {label}" if label != str(value) else str(value)
+        out[str(value)] = name
+        out[value] = name
+        out[f"{value} %"] = f"{name} %"
+    return out
 
 
 def medians_table(report, project_id: str | None = None) -> pd.DataFrame:
@@ -494,7 +516,7 @@ def programme_summary(report) -> list[str]:
     survey = survey_name(report)
     if survey is not None:
         n = people_count(report, survey)
-        lines.append(f"{narrative.people(n, policy).capitalize()} answered {_survey_label(report)}.")
+        lines.append(answered(report, n))
         if _survey_items(report):
             shares, verb = _shares(report, None)
             lines += narrative.principles_sentences(shares, verb)
@@ -508,8 +530,8 @@ def programme_summary(report) -> list[str]:
     if held:
         lines.append(held)
     if len(projects_with_rows(report)) > 1:
-        lines.append("Each project evaluated itself in its own way, so these findings are exploratory: a "
-                     "starting point for discussion, not proof.")
+        lines.append("The projects differ in who answered and how many, so comparisons between them are "
+                     "exploratory: a starting point for discussion, not proof.")
     return lines
 
 
