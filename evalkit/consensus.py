@@ -35,7 +35,7 @@ class ConsensusError(EvalkitError):
 
 
 def _describe(key: tuple) -> str:
-    """Answer key as readable text, e.g. 'feedback_survey / R001 / worked_well'."""
+    """Answer key as readable text, e.g. 'survey / R001 / comment'."""
     return " / ".join(str(k) for k in key)
 
 

@@ -43,7 +43,7 @@ def load_answers(config=SAMPLE_CONFIG) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows = []
     for name, source in spec["sources"].items():
         free = [c for c, s in source["columns"].items() if s.get("type") == "free_text"]
-        if not free or name == "project_facts":
+        if not free or source["id_column"] == source.get("project_column"):  # project-level facts
             continue
         path = config.parent / source["path"]
         if path.suffix.lower() == ".xlsx":

@@ -82,7 +82,7 @@ def response_rates(survey: pd.DataFrame, facts: pd.DataFrame, *,
     survey : pandas.DataFrame
         One row per response.
     facts : pandas.DataFrame
-        One row per project with the number of people invited (``project_facts``).
+        One row per project with the number of people invited (the programme's facts source).
     project_column, invited_column : str
         Column names.
     policy : SuppressionPolicy or mapping, optional
@@ -97,7 +97,7 @@ def response_rates(survey: pd.DataFrame, facts: pd.DataFrame, *,
     ------
     ConfigError
         When a project has more respondents than people invited (a data error to fix in
-        project_facts).
+        the project facts).
     """
     require_columns(survey, [project_column], "response_rates (survey)")
     require_columns(facts, [project_column, invited_column], "response_rates (project facts)")

@@ -253,7 +253,7 @@ def load_programme(config_path, *, require_salt: bool = False) -> Programme:
     --------
     >>> from evalkit.programme import load_programme
     >>> programme = load_programme("data/sample/programme.yml")   # doctest: +SKIP
-    >>> programme.table("feedback_survey").dtypes                    # doctest: +SKIP
+    >>> list(programme.sources)                                     # doctest: +SKIP
     """
     programme, fatal, _ = _assemble(config_path, require_salt=require_salt)
     if fatal:
