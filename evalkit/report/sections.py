@@ -190,8 +190,7 @@ def project_summary(report, project_id: str) -> list[str]:
         if themes:
             lines.append(themes)
     for pair in narrative.outcome_pairs(report):
-        effects = outcome_effects(report, pair)
-        if project_id in set(effects["project"]):
+        if _has_outcome_rows(report, pair, project_id):
             lines.append(narrative.change_sentence(project_effect(report, pair, project_id), pair.name, policy))
     for source in report.roles.others:
         part = for_project(report.tables[source], project_id, report.sources[source].project_column)
@@ -316,16 +315,24 @@ def outcomes(report, project_id: str) -> list[Section]:
     """One section per before/after measure the project has scores for."""
     out = []
     for pair in narrative.outcome_pairs(report):
+        if not _has_outcome_rows(report, pair, project_id):
+            continue
         effects = outcome_effects(report, pair)
         mine = effects[effects["project"] == project_id]
-        if mine.empty:
-            continue
         effect = project_effect(report, pair, project_id)
+        blocks = [Paragraphs([narrative.change_sentence(effect, pair.name, report.policy)])]
+        if not mine.empty:
+            blocks.append(Table(effect_table(mine, report), f"Change in {pair.name} scores"))
         out.append(Section(f"{pair.name[:1].upper()}{pair.name[1:]} before and after",
-                           [f"Some people gave {pair.name} scores at the start and at the end. " + CHANGE_GUIDE],
-                           [Paragraphs([narrative.change_sentence(effect, pair.name, report.policy)]),
-                            Table(effect_table(mine, report), f"Change in {pair.name} scores")]))
+                           [f"Some people gave {pair.name} scores at the start and at the end. " + CHANGE_GUIDE], blocks))
     return out
+
+
+def _has_outcome_rows(report, pair, project_id: str) -> bool:
+    """Whether anyone in the project gave both scores of an outcome measure."""
+    spec = report.sources[pair.source]
+    table = report.tables[pair.source].dropna(subset=[pair.before, pair.after])
+    return bool((table[spec.project_column] == project_id).any())
 
 
 CHANGE_GUIDE = ("The standardised change puts different measures on one scale: 0.2 is a small change, 0.5 "
@@ -772,13 +779,15 @@ def about_programme(report) -> Section:
 
 def outcome_effects(report, pair) -> pd.DataFrame:
     """Standardised mean change (SMCR, Hedges-corrected) per project for one before/after measure."""
-    from evalkit.effect_sizes import paired_effects
+    from evalkit.effect_sizes import paired_effects_where_possible
 
     def compute():
         spec = report.sources[pair.source]
         table = report.tables[pair.source].dropna(subset=[pair.before, pair.after])
         table = table[table[spec.project_column].isin(report.projects.index)]
-        return paired_effects(table, pair.before, pair.after, spec.project_column, source=spec.path.name)
+        effects, _ = paired_effects_where_possible(table, pair.before, pair.after, spec.project_column,
+                                                   source=spec.path.name)
+        return effects
 
     return _cached(report, ("effects", pair), compute)
 
