@@ -130,3 +130,21 @@ def test_report_view_never_falls_through_to_the_raw_programme(report):
         assert not hasattr(report, raw_only), raw_only
     assert "salt" not in report.privacy
     assert report.tables["feedback_survey"]["response_id"].str.startswith("R-").all()
+
+
+def test_pseudonyms_grow_longer_when_eight_digits_collide(monkeypatch):
+    from evalkit.privacy import pseudonym
+    from evalkit.programme import load_programme
+    from evalkit.report.data import open_report
+
+    real = pseudonym.pseudonymise
+
+    def collides_at_eight(ids, salt, *, prefix="R", length=8):
+        if length == 8 and len(pd.Series(ids).unique()) > 1:
+            raise pseudonym.PseudonymError("two different ids got the same 8-digit pseudonym")
+        return real(ids, salt, prefix=prefix, length=length)
+
+    monkeypatch.setattr(pseudonym, "pseudonymise", collides_at_eight)
+    view = open_report(SAMPLE_CONFIG, programme=load_programme(SAMPLE_CONFIG))
+    assert view.tables["feedback_survey"]["response_id"].str.fullmatch(r"R-[0-9a-f]{12}").all()
+    assert set(view.ground_truth["response_id"]) <= set(view.answers["response_id"])
