@@ -224,7 +224,8 @@ class ReportData:
                 continue
             for column in self.columns_of_type(source, "free_text"):
                 part = table[table[column].notna()]
-                question = (part[spec.question_column].astype(str).str.split().str.join(" ").to_numpy()
+                question = (part[spec.question_column].astype(str).str.split().str.join(" ")
+                            .map(lambda q, words=spec.questions: words.get(q, q)).to_numpy()
                             if spec.question_column else self.label(source, column))
                 frames.append(pd.DataFrame({
                     "source": source, "response_id": part[spec.id_column].astype(str).to_numpy(),
