@@ -421,7 +421,7 @@ def everyone_problems(b: Built) -> list[str]:
         if not page.is_file():
             continue
         text = visible_text(page)
-        for m in re.finditer(r'100% (?:answered (.+?)|agreed) for "(.+?)"', text):
+        for m in re.finditer(r'(?:^|[.:] )100% (?:answered (.+?) to|agreed with) "(.+?)"', text):
             people, spec, column = _people_answers(b, m.group(2))
             if pid is not None:
                 people = people[people[spec.project_column] == pid]
@@ -429,9 +429,10 @@ def everyone_problems(b: Built) -> list[str]:
             share = values.isin(spec.columns[column].scale_spec.positive).mean()
             if share < 1:
                 problems.append(f"{page.name}: says {m.group()!r} but {share:.0%} of the {len(values)} people did")
+        ids = {name: pid for pid, name in b.programme.projects["name"].items()}
         for m in re.finditer(r"In ([^,]+?), 100% gave (.+?) '(.+?)'", text):
             people, spec, column = _people_answers(b, m.group(2))
-            mine = people.loc[people[spec.project_column] == m.group(1), column]
+            mine = people.loc[people[spec.project_column] == ids.get(m.group(1), m.group(1)), column]
             share = (mine.astype("string") == m.group(3)).mean()
             if share < 1:
                 problems.append(f"{page.name}: says {m.group()!r} but {share:.0%} of the {len(mine)} people did")
