@@ -358,9 +358,9 @@ def quarantine_problems(b: Built) -> list[str]:
 
 
 def _people_said(page: Path, label: str) -> list[int]:
-    said = [re.fullmatch(rf"(?:About )?(\d+) people answered {re.escape(label)}\.", line)
+    said = [re.fullmatch(rf"(?:About )?([\d,]+) people answered {re.escape(label)}\.", line)
             for line in main_points(page)]
-    return [int(m.group(1)) for m in said if m]
+    return [int(m.group(1).replace(",", "")) for m in said if m]
 
 
 def people_count_problems(b: Built) -> list[str]:
