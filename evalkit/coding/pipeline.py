@@ -20,7 +20,6 @@ number of *distinct* answers, and the per-row work is array indexing and writing
 """
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import os
@@ -33,6 +32,7 @@ from evalkit.coding.codebook import load_codebook
 from evalkit.coding.rules import RuleCoder
 from evalkit.coding.sentiment import SentimentCoder
 from evalkit.coding.text import ProcessedTexts
+from evalkit.csvio import csv_encoding
 from evalkit.errors import DataValidationError, EvalkitError, Problem
 from evalkit.textclean import DEFAULT_MISSING_VALUES, blank_placeholders, placeholder_key
 
@@ -46,19 +46,6 @@ CODED_COLUMNS = ["response_id", "theme_id", "source", "score", "negated", "evide
 _SOURCES = ("rules", "model")
 _NO_THEME = ",,,,"
 _NO_SENTIMENT = ",,,,"
-
-
-def _csv_encoding(path: Path) -> str:
-    """Return ``utf-8-sig`` if the whole file decodes as UTF-8, else ``cp1252`` (Excel's)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with path.open("rb") as fh:
-            while block := fh.read(1 << 24):
-                decoder.decode(block)
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8-sig"
 
 
 def _missing_columns(path: Path, columns: list[str], wanted: dict[str, str]) -> None:
@@ -104,7 +91,7 @@ def read_chunks(path, columns: dict[str, str], chunk_size: int = 20000):
     wanted = list(dict.fromkeys(columns))
     try:
         if suffix in (".csv", ".txt"):
-            encoding = _csv_encoding(path)
+            encoding = csv_encoding(path)
             header = list(pd.read_csv(path, nrows=0, encoding=encoding).columns)
             _missing_columns(path, header, columns)
             reader = pd.read_csv(path, usecols=wanted, dtype=str, keep_default_na=False,
