@@ -124,3 +124,13 @@ def test_a_wrapper_object_with_its_own_policy_and_seed_is_respected(programme):
                                    group_column="project_id", seed=11,
                                    policy=SuppressionPolicy(enabled=False))
     assert medians.iloc[0].tolist() == exact.iloc[0].tolist()
+
+
+def test_only_questions_two_projects_answered_often_enough_are_compared():
+    from evalkit.compare.programme import comparable_items
+    from evalkit.privacy.suppression import SuppressionPolicy
+
+    people = pd.DataFrame({"project_id": ["A"] * 9 + ["B"] * 9 + ["C"] * 3,
+                           "q1": [1] * 21, "q2": [2] * 9 + [None] * 9 + [3] * 3})
+    assert comparable_items(people, ["q1", "q2"], SuppressionPolicy()) == ["q1"]
+    assert comparable_items(people, ["q1", "q2"], SuppressionPolicy(enabled=False)) == ["q1", "q2"]

@@ -148,3 +148,30 @@ def test_pseudonyms_grow_longer_when_eight_digits_collide(monkeypatch):
     view = open_report(SAMPLE_CONFIG, programme=load_programme(SAMPLE_CONFIG))
     assert view.tables["feedback_survey"]["response_id"].str.fullmatch(r"R-[0-9a-f]{12}").all()
     assert set(view.ground_truth["response_id"]) <= set(view.answers["response_id"])
+
+
+def test_programme_of_small_projects_builds_every_section(tmp_path):
+    """Three projects of five people: nothing to compare between projects, and nothing raises."""
+    import yaml
+
+    rows = ["id,site,rating,comment"] + [f"r{i},S{i % 3},{1 + i % 5},\"Kind staff and a clean room, visit {i}\""
+                                          for i in range(15)]
+    (tmp_path / "data.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (tmp_path / "salt.txt").write_text("a-long-random-line\n", encoding="utf-8")
+    config = {"programme": {"name": "Small sites"},
+              "scales": {"five": {1: "Very poor", 2: "Poor", 3: "OK", 4: "Good", 5: "Very good"}},
+              "projects": [{"id": f"S{i}", "name": f"Site {i}"} for i in range(3)],
+              "sources": {"survey": {"path": "data.csv", "id_column": "id", "project_column": "site",
+                                     "columns": {"rating": {"type": "likert", "scale": "five"},
+                                                 "comment": {"type": "free_text"}}}},
+              "privacy": {"salt_file": "salt.txt"}}
+    (tmp_path / "programme.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    small = open_report(tmp_path / "programme.yml")
+    assert sections.differences(small) is None
+    for build in (sections.main_points, sections.projects_at_a_glance, sections.programme_ratings,
+                  sections.themes_across, sections.tone, sections.about_programme):
+        build(small)
+    assert all(sections.quotes_by_question(small, f"S{i}") == {} for i in range(3))  # 5 people: no quotes
+    for i in range(3):
+        sections.project_sections(small, f"S{i}")
+    assert sections.write_spreadsheets(small) == []  # the codebook matched nothing: no matrix to write

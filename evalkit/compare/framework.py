@@ -292,6 +292,8 @@ def _quotes(coded, texts, response_column, theme_column, text_column, project_co
     keys = [response_column] + (["column"] if "column" in coded and "column" in texts else [])
     require_columns(texts, keys + [text_column], "framework_matrix (texts)")
     codes = coded[keys + [theme_column]].drop_duplicates()
+    if codes.empty:
+        return {}
     per_answer = codes.groupby(keys).size().rename("themes")
     joined = codes.merge(texts[keys + [text_column]].drop_duplicates(keys), on=keys, how="inner")
     joined = joined.merge(per_answer, left_on=keys, right_index=True)

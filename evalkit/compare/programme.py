@@ -428,8 +428,30 @@ def programme_comparisons(programme, *, source: str | None = None,
     """
     layout = survey_layout(programme, source)
     people = canonical_table(programme, survey_source(programme, source), per_person=True)
-    return compare_projects(people, layout.items, group_column=PROJECT, method=method,
-                            labels=layout.labels, policy=programme_policy(programme))
+    policy = programme_policy(programme)
+    return compare_projects(people, comparable_items(people, layout.items, policy), group_column=PROJECT,
+                            method=method, labels=layout.labels, policy=policy)
+
+
+def comparable_items(people: pd.DataFrame, items, policy) -> list:
+    """The items that at least two projects answered often enough to compare (``compare_groups``' floor).
+
+    Parameters
+    ----------
+    people : pandas.DataFrame
+        One row per person with a ``project_id`` column.
+    items : sequence of str
+        Rating columns.
+    policy : SuppressionPolicy
+        Projects with fewer than ``min_summary_n`` answers to an item are left out of its test.
+
+    Returns
+    -------
+    list of str
+    """
+    floor = max(policy.min_summary_n if policy.enabled else 2, 2)
+    answered = people.groupby(PROJECT)[list(items)].count() if len(items) else pd.DataFrame()
+    return [item for item in items if int((answered[item] >= floor).sum()) >= 2]
 
 
 def programme_representation(programme, *, source: str | None = None) -> tuple[pd.DataFrame, dict]:

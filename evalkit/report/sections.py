@@ -658,6 +658,8 @@ def differences(report) -> Section | None:
     answered = [p for p in projects_with_rows(report) if people_count(report, source, p)]
     if len(answered) < 2:
         return None
+    if not compare.programme_comparisons(report):
+        return None  # no question has two projects with enough answers to compare
     table, sentences = differences_table(report)
     smallest = min(people_count(report, source, p) for p in answered)
     intro = ("We tested whether answers differed between projects, one answer per person, with methods suited to "
@@ -702,6 +704,10 @@ def themes_across(report) -> Section | None:
     """The framework matrix of projects and themes (needs written answers)."""
     if not _survey_texts(report) or not people_count(report, survey_name(report)):
         return None
+    if survey_coded(report).empty:
+        return Section("Themes across the projects", [coding_method(report)], [Paragraphs([
+            "No written answer matched a theme in the programme's codebook, so there are no themes to compare. "
+            "Check that the codebook fits this programme (codebook: in the configuration)."])])
     framework = framework_matrix(report)
     return Section("Themes across the projects",
                    ["The framework matrix puts projects in rows and themes in columns. Each cell gives how many "
@@ -729,7 +735,7 @@ def framework_matrix(report):
 
 def write_spreadsheets(report) -> list[str]:
     """Write the framework matrix and member-check workbooks beside the page; return their names."""
-    if not _survey_texts(report) or not people_count(report, survey_name(report)):
+    if not _survey_texts(report) or not people_count(report, survey_name(report)) or survey_coded(report).empty:
         return []
     framework_matrix(report).to_xlsx("framework_matrix.xlsx")
     member_check_export(report, "member_check.xlsx")
