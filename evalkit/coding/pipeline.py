@@ -14,7 +14,9 @@ empty). Per row:
   negative), ``sentiment_compound`` (-1 to 1) and ``sentiment_positive``/``_neutral``/
   ``_negative`` (shares of the text, summing to 1); all empty for a blank answer.
 
-Each distinct answer is tokenised, scored and classified once: results are memoised by text
+Answers are redacted (:mod:`evalkit.privacy.redact`) before they are coded, so no name, phone
+number or address can reach the ``evidence`` column. Each distinct answer is redacted,
+tokenised, scored and classified once: results are memoised by text
 across chunks (resampled or templated data repeat answers a lot), so the cost grows with the
 number of *distinct* answers, and the per-row work is array indexing and writing.
 """
@@ -264,7 +266,7 @@ def _expand(docs: np.ndarray, row_gid: np.ndarray, n_docs: int) -> tuple[np.ndar
 
 
 def _code_chunk(memo: _Memo, texts: list[str], ids, rules: RuleCoder, sentiment: SentimentCoder,
-                model) -> tuple[str, dict[str, int]]:
+                model, redactor=None) -> tuple[str, dict[str, int]]:
     """CSV text of one chunk (row order, then rules/model codes) and counts of what was written."""
     codes, uniques = pd.factorize(pd.Series(texts, dtype=object), sort=False)
     gids = np.empty(len(uniques), dtype=np.int64)
@@ -278,6 +280,8 @@ def _code_chunk(memo: _Memo, texts: list[str], ids, rules: RuleCoder, sentiment:
         gids[i] = g
     if new:
         offset = len(memo.gid) - len(new)
+        if redactor is not None:  # evidence never carries a personal detail; each distinct answer once
+            new = redactor.redact_many(new)
         pt = ProcessedTexts(new)
         memo.add("rules", rules.code_docs(pt), offset)
         memo.add_sentiment(new, sentiment.score_docs(new))
@@ -353,6 +357,9 @@ def code_file(input, text_column, out, codebook=None, model=None, id_column=None
     rules = RuleCoder(load_codebook(codebook if codebook is not None else "default"))
     sentiment = SentimentCoder()
     clf = _load_model(model) if model is not None else None
+    from evalkit.privacy.redact import Redactor
+
+    redactor = Redactor()
     wanted = {text_column: "text"}
     if id_column is not None:
         wanted[id_column] = "id"
@@ -371,7 +378,7 @@ def code_file(input, text_column, out, codebook=None, model=None, id_column=None
                 texts = chunk[text_column].tolist()
                 ids = (chunk[id_column].to_numpy(dtype=object) if id_column is not None
                        else np.arange(first_row, first_row + len(chunk)))
-                text, chunk_counts = _code_chunk(memo, texts, ids, rules, sentiment, clf)
+                text, chunk_counts = _code_chunk(memo, texts, ids, rules, sentiment, clf, redactor)
                 for source, n in chunk_counts.items():
                     counts[source] += n
                 fh.write(text)
