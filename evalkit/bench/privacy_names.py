@@ -247,7 +247,8 @@ def run(quick: bool = False) -> list[tuple[str, pd.DataFrame]]:
         start = time.perf_counter()
         found = fn([t for t, _ in cases])
         if found is None:
-            rows.append({"name detector": label, "planted names found": "not installed", "target": ">= 0.95"})
+            rows.append({"name detector": label, "planted names found": "not installed",
+                         "real comments over-redacted": "", "ms per answer": "", "met (>= 0.95, < 2%)": ""})
             continue
         recall = float(np.mean([not _left(name, out) for (_, name), out in zip(cases, found)]))
         redacted = fn(comments)

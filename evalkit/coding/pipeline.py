@@ -22,7 +22,6 @@ number of *distinct* answers, and the per-row work is array indexing and writing
 """
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import os
@@ -37,6 +36,7 @@ from evalkit.coding.sentiment import SentimentCoder
 from evalkit.coding.text import ProcessedTexts
 from evalkit.errors import DataValidationError, EvalkitError, Problem
 from evalkit.textclean import DEFAULT_MISSING_VALUES, blank_placeholders, placeholder_key
+from evalkit.xlsx import neutralise_formula
 
 MEMO_LIMIT = 500_000
 """Distinct answers remembered across chunks before the memo is cleared (bounds memory)."""
@@ -51,16 +51,10 @@ _NO_SENTIMENT = ",,,,"
 
 
 def _csv_encoding(path: Path) -> str:
-    """Return ``utf-8-sig`` if the whole file decodes as UTF-8, else ``cp1252`` (Excel's)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with path.open("rb") as fh:
-            while block := fh.read(1 << 24):
-                decoder.decode(block)
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8-sig"
+    """Return the encoding :func:`evalkit.csvio.csv_encoding` finds (UTF-16, UTF-8 or Excel's cp1252)."""
+    from evalkit.csvio import csv_encoding
+
+    return csv_encoding(path)
 
 
 def _missing_columns(path: Path, columns: list[str], wanted: dict[str, str]) -> None:
@@ -116,7 +110,19 @@ def read_chunks(path, columns: dict[str, str], chunk_size: int = 20000):
                 yield first, _no_placeholders(chunk[wanted], columns)
                 first += len(chunk)
         elif suffix in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(path, sheet_name=0, dtype=object)
+            from evalkit.programme.reading import OLE2_MAGIC
+
+            with path.open("rb") as fh:
+                if fh.read(8) == OLE2_MAGIC:
+                    raise DataValidationError([Problem(str(path), None, None, "the workbook is password-protected "
+                                                       "(encrypted) or an old .xls file; remove the password in Excel "
+                                                       "and save it as .xlsx.", True)])
+            try:
+                frame = pd.read_excel(path, sheet_name=0, dtype=object)
+            except Exception as err:  # noqa: BLE001 - a truncated workbook fails in many ways inside openpyxl
+                raise DataValidationError([Problem(str(path), None, None, f"the workbook is damaged or cut short "
+                                                   f"({type(err).__name__}); open it in Excel and save it again as "
+                                                   ".xlsx.", True)]) from None
             _missing_columns(path, [str(c) for c in frame.columns], columns)
             frame = frame[wanted].map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
             for start in range(0, len(frame), chunk_size):
@@ -132,15 +138,82 @@ def read_chunks(path, columns: dict[str, str], chunk_size: int = 20000):
                                            f"spreadsheet and is saved as CSV or XLSX.", True)]) from None
 
 
+MODEL_MAGIC = b"EVALKIT-MODEL 1\n"
+"""First line of a model file written by ``evalkit train``; the second is its HMAC-SHA256 signature."""
+MODEL_KEY_ENV = "EVALKIT_MODEL_KEY"
+
+
+def _model_key() -> bytes:
+    """The key that signs models: ``$EVALKIT_MODEL_KEY``, else a random key kept in ``~/.config/evalkit/model.key``."""
+    import secrets
+
+    if os.environ.get(MODEL_KEY_ENV):
+        return os.environ[MODEL_KEY_ENV].encode("utf-8")
+    path = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "evalkit" / "model.key"
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first
+            return path.read_text(encoding="utf-8").strip().encode("utf-8")
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text(encoding="utf-8").strip().encode("utf-8")
+
+
+def _signature(payload: bytes) -> bytes:
+    import hashlib
+    import hmac
+
+    return hmac.new(_model_key(), payload, hashlib.sha256).hexdigest().encode("ascii")
+
+
+def save_model(model, path) -> Path:
+    """Write a fitted model as evalkit's signed file: magic line, HMAC-SHA256 line, joblib bytes.
+
+    Parameters
+    ----------
+    model : ThemeClassifier
+    path : path-like
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    import joblib
+
+    buffer = io.BytesIO()
+    joblib.dump(model, buffer)
+    payload = buffer.getvalue()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(MODEL_MAGIC + _signature(payload) + b"\n" + payload)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
 def _load_model(path):
-    """Load a saved ThemeClassifier and check it has the interface the pipeline uses."""
+    """Load a model evalkit wrote and signed; anything else is refused before it is unpickled."""
+    import hmac
+
     import joblib
 
     path = Path(path)
     if not path.is_file():
         raise EvalkitError(f"{path}: model file not found; create one with 'evalkit train'.")
+    data = path.read_bytes()
+    head, _, rest = data.partition(b"\n")
+    signature, _, payload = rest.partition(b"\n")
+    if head + b"\n" != MODEL_MAGIC or not hmac.compare_digest(signature, _signature(payload)):
+        raise EvalkitError(f"{path}: not a model written by 'evalkit train' with this machine's key (or changed "
+                           "since), so it is not opened: a model file can run any code when loaded. Re-create it "
+                           f"with 'evalkit train', or set {MODEL_KEY_ENV} to the key it was signed with.")
     try:
-        model = joblib.load(path)
+        model = joblib.load(io.BytesIO(payload))
     except Exception as err:
         raise EvalkitError(f"{path}: could not load the model ({type(err).__name__}: {err}); "
                            f"re-create it with 'evalkit train'.") from None
@@ -197,14 +270,15 @@ def model_codes(model, docs: list[str]) -> pd.DataFrame:
 
 
 def _csv_row(values) -> str:
-    """One CSV row (minimal quoting, no line ending)."""
+    """One CSV row (minimal quoting, no line ending); text that a spreadsheet would run is neutralised."""
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerow(values)
+    csv.writer(buf, lineterminator="\n").writerow([neutralise_formula(v) for v in values])
     return buf.getvalue()[:-1]
 
 
 def _csv_field(value: str) -> str:
-    """Quote one CSV field when it holds a comma, quote or line break."""
+    """Quote one CSV field when it holds a comma, quote or line break; neutralise formula-like text."""
+    value = neutralise_formula(value)
     if any(ch in value for ch in ',"\n\r'):
         return '"' + value.replace('"', '""') + '"'
     return value
@@ -366,8 +440,13 @@ def code_file(input, text_column, out, codebook=None, model=None, id_column=None
     memo = _Memo()
     counts = dict.fromkeys([*_SOURCES, "no theme"], 0)
     n_rows = 0
-    out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp.open("w").close()
+    except OSError as err:
+        raise EvalkitError(f"{out}: cannot write the coded table there ({err.strerror}); choose a folder you "
+                           "can write to with --out.") from None
     bar = tqdm(unit=" rows", disable=not progress, desc=f"coding {Path(input).name}")
     try:
         with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
@@ -413,7 +492,7 @@ def _read_all(path, columns: dict[str, str]) -> pd.DataFrame:
 
 
 def train_file(input, text_column, label_columns, out, seed=0) -> str:
-    """Train a ThemeClassifier on a coded file and save it with joblib.
+    """Train a ThemeClassifier on a coded file and save it signed (see :func:`save_model`).
 
     Parameters
     ----------
@@ -443,8 +522,6 @@ def train_file(input, text_column, label_columns, out, seed=0) -> str:
         Missing columns, or multi-label cells other than 0/1/blank (every bad cell listed by
         row and column).
     """
-    import joblib
-
     from evalkit.coding.classifier import ThemeClassifier
 
     labels = [label_columns] if isinstance(label_columns, str) else list(label_columns)
@@ -478,10 +555,7 @@ def train_file(input, text_column, label_columns, out, seed=0) -> str:
         kind = f"{len(labels)} themes"
     clf = ThemeClassifier(random_state=seed).fit(texts, y)
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    joblib.dump(clf, tmp)
-    os.replace(tmp, out)
+    save_model(clf, out)
     notes = ([f"{skipped} rows without a label"] if skipped else []) + \
         ([f"{no_answer} rows with no answer (blank or a placeholder such as 'Did not answer')"] if no_answer else [])
     left_out = f" ({' and '.join(notes)} left out)" if notes else ""
