@@ -35,7 +35,10 @@ def provenance_for(programme) -> dict:
 
     codebook = load_codebook(programme.codebook_path)
     model = model_info()
-    inputs = {label: mf.sha256_file(path) for label, path in sorted(programme.input_files().items())}
+    inputs = {label: ("used (secret: its hash is not recorded)" if label == "salt_file" else mf.sha256_file(path))
+              for label, path in sorted(programme.input_files().items())}
+    if programme.privacy.get("salt") and "salt_file" not in inputs:
+        inputs["salt_file"] = "used (from the environment; secret)"
     versions = mf.package_versions()
     return {
         "programme": programme.name,
@@ -49,6 +52,18 @@ def provenance_for(programme) -> dict:
         "code": mf.code_hash(),
         "commit": mf.git_commit(),
     }
+
+
+def secret_inputs_key(programme) -> str:
+    """A digest of what reports depend on but must never print: the salt (keyed, so it reveals nothing).
+
+    Only the build cache uses it, so a changed salt re-runs every notebook.
+    """
+    import hashlib
+    import hmac
+
+    salt = str(programme.privacy.get("salt") or "")
+    return hmac.new(b"evalkit-cache-key", salt.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def _redactor(programme):

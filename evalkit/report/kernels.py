@@ -2,11 +2,20 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 
 from jupyter_client.manager import AsyncKernelManager
 
 KERNEL_LOG_ENV = "EVALKIT_KERNEL_LOG"
+
+
+def _die_with_parent() -> None:
+    """In the kernel, before it starts: ask Linux to kill it when the process that started it dies."""
+    import ctypes
+    import signal
+
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 class IPCKernelManager(AsyncKernelManager):
@@ -26,6 +35,8 @@ class IPCKernelManager(AsyncKernelManager):
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         """Launch the kernel, sending its own logging to the run's kernel log if one is set."""
+        if sys.platform.startswith("linux"):
+            kw.setdefault("preexec_fn", _die_with_parent)  # a killed build leaves no kernel behind
         log_path = os.environ.get(KERNEL_LOG_ENV)
         if log_path:
             os.makedirs(os.path.dirname(log_path), exist_ok=True)
