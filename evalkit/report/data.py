@@ -172,8 +172,17 @@ class ReportData:
 
     @property
     def codes_set_aside(self) -> int:
-        """Rows of the agreed-codes and double-coding files that pointed at no known answer or theme."""
-        return sum(not p.warning for p in self._programme.code_problems)
+        """Rows of the agreed-codes and double-coding files set aside: unknown answer or column, or a quarantined answer."""
+        return sum(not p.warning for p in self._programme.code_problems) + self._codes_dropped
+
+    @functools.cached_property
+    def _codes_dropped(self) -> int:
+        """Codes the loaded view had to drop although validation kept them (0 unless data changed between)."""
+        total = 0
+        for codes in (self._programme.ground_truth, self._programme.double_coding):
+            if codes is not None:
+                total += len(codes) - len(self._known_codes(codes))
+        return total
 
     @functools.cached_property
     def roles(self):
