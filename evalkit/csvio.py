@@ -34,8 +34,19 @@ def csv_encoding(path) -> str:
 
 
 def read_csv(path, **kwargs) -> pd.DataFrame:
-    """``pandas.read_csv`` with the encoding found by :func:`csv_encoding`."""
-    return pd.read_csv(path, encoding=csv_encoding(path), **kwargs)
+    """``pandas.read_csv`` with the encoding found by :func:`csv_encoding`; text neutralised by :func:`write_csv` reads back as written."""
+    frame = pd.read_csv(path, encoding=csv_encoding(path), **kwargs)
+    for column in frame.columns:
+        if frame[column].dtype == object or str(frame[column].dtype) == "string":
+            frame[column] = frame[column].map(_unneutralise)
+    return frame
+
+
+def _unneutralise(value):
+    """Drop the apostrophe :func:`evalkit.xlsx.neutralise_formula` put before ``= + - @``, tab or carriage return."""
+    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
+        return value[1:]
+    return value
 
 
 def write_csv(frame: pd.DataFrame, path) -> Path:
