@@ -280,8 +280,9 @@ class NameFinder:
                 after_title = close and tok.base in TITLES and (nxt.cap or (
                     nxt.text.islower() and kinds[i + 1] in ("name", "unknown", "surname", "last-word")))
                 after_soft = close and tok.base in SOFT_TITLES and tok.cap and nxt.cap and kinds[i + 1] != "word"
-                cue = tok.base in CUES or bool(_CUE_PHRASES.search(text[:tok.end]))
-                plain = nxt.text.islower() and "'" not in nxt.text and "’" not in nxt.text and not _REPEATS.search(nxt.base)
+                cue = tok.base in CUES or bool(_CUE_PHRASES.search(text[max(0, tok.end - 40):tok.end]))
+                plain = (nxt.text.islower() and "'" not in nxt.text and "’" not in nxt.text
+                         and not _REPEATS.search(nxt.base))
                 after_cue = cue and ((kinds[i + 1] in ("name", "unknown", "surname") and plain)
                                      or (nxt.cap and kinds[i + 1] != "word"))
                 if after_title or after_soft or after_cue:

@@ -35,7 +35,8 @@ def provenance_for(programme) -> dict:
 
     codebook = load_codebook(programme.codebook_path)
     model = model_info()
-    inputs = {label: ("pseudonym salt used (secret: its hash is not recorded)" if label == "salt_file" else mf.sha256_file(path))
+    salt_used = "pseudonym salt used (secret: its hash is not recorded)"
+    inputs = {label: (salt_used if label == "salt_file" else mf.sha256_file(path))
               for label, path in sorted(programme.input_files().items())}
     if programme.privacy.get("salt") and "salt_file" not in inputs:
         inputs["salt_file"] = "pseudonym salt used (from the environment; secret)"
