@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -57,8 +58,8 @@ WORD_NAMES = frozenset(
     "miles ray reed rob rod sandy penny robin daisy violet willow autumn eve gene harmony honey mercy "
     "patience trinity destiny hunter mason taylor forest river brook ash august major sunny star sonny "
     "happy lovely precious royal rock storm wade beau bliss blue brandy candy cherry clay cole colt "
-    "constance earl ernest fern flora gay gay honor hazel jade jasper jewel king lane lark march "
-    "matron care hall young white green brown black bell wood hill king page price rose ward queen christian "
+    "constance earl ernest fern flora gay honor hazel jade jasper jewel lane lark march "
+    "matron care hall young white green brown black bell wood hill king page price ward queen christian "
     "angel sister".split())
 # Words of the health and care world that the English lexicon lacks; never names on their own.
 EXTRA_WORDS = frozenset(
@@ -167,8 +168,11 @@ def _flat(names) -> Iterable[str]:
 
 
 def _is_word(word: str, words: frozenset[str]) -> bool:
-    """True for an English word or a regular inflection of one."""
+    """True for an English word or a regular inflection of one (accents ignored: "café" is "cafe")."""
     if word in words:
+        return True
+    plain = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode("ascii")
+    if plain != word and plain and _is_word(plain, words):
         return True
     head = re.split(r"['’]", word)[0]
     if head != word and (head in words or head == "i"):
