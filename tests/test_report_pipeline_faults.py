@@ -174,7 +174,7 @@ def test_pool_workers_die_with_a_killed_build(tmp_path):
         import multiprocessing, os, sys, time
         from concurrent.futures import ProcessPoolExecutor
         sys.path.insert(0, {str(Path(pipeline.__file__).parents[2])!r})
-        from evalkit.report.pipeline import _die_with_parent
+        from evalkit.report.kernels import die_with_parent
 
         def work(path):
             open(path, "w").write(str(os.getpid()))
@@ -182,7 +182,7 @@ def test_pool_workers_die_with_a_killed_build(tmp_path):
 
         if __name__ == "__main__":
             ctx = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(1, mp_context=ctx, initializer=_die_with_parent) as pool:
+            with ProcessPoolExecutor(1, mp_context=ctx, initializer=die_with_parent) as pool:
                 pool.submit(work, {str(tmp_path / "worker.pid")!r})
                 time.sleep(60)
     """))

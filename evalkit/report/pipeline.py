@@ -215,21 +215,6 @@ def _run_job(job: Job, config_rel: str, out_dir: str, footer: str, notebooks_dir
     return job.name, time.perf_counter() - start, error
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to kill this process when its parent dies (so a killed build leaves no worker writing)."""
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
-    import signal
-
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-    if os.getppid() == 1:  # the parent died before the call
-        os._exit(1)
-
-
 def _write_text(path: Path, text: str, root: Path | None = None) -> None:
     """Write text atomically with Unix newlines; refuse any path that would leave ``root``."""
     if root is not None and not Path(os.path.abspath(path)).is_relative_to(Path(os.path.abspath(root))):
@@ -308,6 +293,15 @@ def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+class OutputFolderError(EvalkitError):
+    """The output folder cannot be created or written."""
+
+
+def _terminate(signum, frame):
+    """Turn SIGTERM into SystemExit so the private bundle is removed on the way out."""
+    raise SystemExit(128 + signum)
+
+
 def build_reports(config: str | os.PathLike, out_dir: str | os.PathLike, *, jobs: int | None = None,
                   use_cache: bool = True, notebooks_dir: str | os.PathLike | None = None) -> BuildResult:
     """Build every report for a programme into ``out_dir``.
@@ -365,7 +359,8 @@ def build_reports(config: str | os.PathLike, out_dir: str | os.PathLike, *, jobs
     cache = {name: cache[name] for name in keys if name in cache}
     _write_text(out / CACHE_FILE, mf.dumps(cache), root=out)
     folder = _private_bundle() if stale else None
-    previous = signal.signal(signal.SIGTERM, _terminate) if threading.current_thread() is threading.main_thread() else None
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
     try:
         bundle = None
         if folder is not None:
@@ -383,19 +378,12 @@ def build_reports(config: str | os.PathLike, out_dir: str | os.PathLike, *, jobs
     return BuildResult(out, ordered, quarantined=len(programme.quarantine))
 
 
-class OutputFolderError(EvalkitError):
-    """The output folder cannot be created or written."""
-
-
-def _terminate(signum, frame):
-    """Turn SIGTERM into SystemExit so the private bundle is removed on the way out."""
-    raise SystemExit(128 + signum)
-
-
 def _run_jobs(planned, stale, cache, keys, outcomes, out, footer, config_rel, notebooks, bundle, workers, ctx) -> None:
     """Run the stale notebooks in parallel, slowest first, recording outcomes and cache keys."""
     threads = max(1, (os.cpu_count() or 1) // workers)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_die_with_parent) as pool:
+    from evalkit.report.kernels import die_with_parent
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=die_with_parent) as pool:
         futures = {}
         for job in _longest_first(planned):
             if job.name not in stale:
