@@ -332,3 +332,11 @@ def test_awkward_programme_builds_every_page(tmp_path):
     assert code == 0, text
     result = build_reports(root / "programme.yml", tmp_path / "out", jobs=2)
     assert result.ok, result.summary()
+
+
+def test_an_answer_with_a_comma_list_on_its_own_line_is_not_taken_for_a_swallowed_row(tmp_path):
+    root = tmp_path / "programme"
+    shutil.copytree(GOOD, root)
+    survey(root, rows=ROWS + [row("We need:\ntea, cake, chairs, ramps, loops, signs, maps, time, money")])
+    code, text = _run(["validate", "--config", str(root / "programme.yml")])
+    assert code == 0, text

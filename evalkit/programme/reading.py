@@ -218,11 +218,13 @@ def read_csv_text(path: Path, file: str) -> RawTable:
 def _check_swallowed_rows(records: list[list[str]], width: int, file: str) -> None:
     """Refuse a file where a quote mark left open swallowed the next rows into one cell.
 
-    A cell holding a line break followed by a line with as many commas as a whole row is a row
-    read into the cell, not a line of an answer: the row count would silently drop.
+    A cell holding a line break followed by a line that parses as a whole row (as many cells as
+    the header, the first a bare id-like value) is a row read into the cell, not a line of an
+    answer: the row count would silently drop.
     """
     if width < 3:
         return
+    first_shapes = {_shape(r[0]) for r in records[1:2001] if r and r[0].strip() and "\n" not in r[0]}
     row = 1
     for record in records:
         row += 1
@@ -230,11 +232,22 @@ def _check_swallowed_rows(records: list[list[str]], width: int, file: str) -> No
             if "\n" not in cell:
                 continue
             for line in cell.split("\n")[1:]:
-                if line.count(",") >= width - 1:
+                if line.count(",") >= width - 1 and _looks_like_row(line, width, first_shapes):
                     raise _fatal(file, row - 1 if row > 1 else None, None,
                                  f"row {row - 1}: a quote mark in this row is not closed where its cell ends, so the "
                                  "next row(s) were read into the cell and would be lost; close the quote mark (or "
                                  "double it, \"\") and export again")
+
+
+def _shape(value: str) -> str:
+    """A value's shape: letters as ``a``, digits as ``9`` ("R001" -> "a999")."""
+    return re.sub(r"[^\W\d_]", "a", re.sub(r"\d", "9", value.strip()))
+
+
+def _looks_like_row(line: str, width: int, first_shapes: set[str]) -> bool:
+    """True for a line that parses as a whole row whose first cell is shaped like the other rows' first cells."""
+    cells = next(csv.reader([line]), [])
+    return len(cells) >= width and bool(cells[0].strip()) and _shape(cells[0]) in first_shapes
 
 
 def _cell_text(value) -> str:
