@@ -492,6 +492,40 @@ def paired_effects(df: pd.DataFrame, before: str, after: str, group: str,
     return out
 
 
+def paired_effects_where_possible(df: pd.DataFrame, before: str, after: str, group: str,
+                                  **kwargs) -> tuple[pd.DataFrame, dict]:
+    """:func:`paired_effects` for every group that has one, and why the others have none.
+
+    A report cannot stop because one small project has two people with both scores, or every
+    before-score the same: each group is computed on its own (the effect of a group never
+    depends on another's), and a group whose effect is undefined is left out with the reason.
+
+    Parameters
+    ----------
+    df, before, after, group
+        As for :func:`paired_effects`.
+    **kwargs
+        ``measure``, ``level``, ``correct``, ``source``, passed on.
+
+    Returns
+    -------
+    (pandas.DataFrame, dict)
+        The effects of the groups that have one (the columns of :func:`paired_effects`), and
+        ``group -> reason`` for the others.
+    """
+    rows, reasons = [], {}
+    for project in sorted(pd.unique(df[group].dropna()), key=str):
+        part = df[df[group] == project]
+        try:
+            rows.append(paired_effects(part, before, after, group, **kwargs))
+        except DataValidationError as err:
+            reasons[project] = err.problems[0].message
+    columns = ["project", "n", "n_excluded", "mean_before", "mean_after", "sd_before", "sd_after", "r",
+               "yi", "vi", "ci_low", "ci_high"]
+    out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=columns)
+    return out, reasons
+
+
 def _check_level(level: float) -> None:
     """Raise unless ``level`` is a proportion strictly between 0 and 1."""
     if not 0 < level < 1:

@@ -82,3 +82,18 @@ def test_disabled_policy_shows_exact_counts():
     role = table.set_index("category")
     assert role.loc["co-producer", ["P02", "P02 %"]].tolist() == ["3", "10%"]
     assert table.attrs["suppressed_cells"] == []
+
+
+def test_note_quotes_exact_shares_not_rounded_ones():
+    from evalkit.compare.representation import representation_note, representation_table
+    from evalkit.privacy.suppression import SuppressionPolicy
+
+    survey = pd.DataFrame({"project_id": ["A"] * 11 + ["B"] * 20,
+                           "role": ["Patient"] * 8 + [None] * 3 + ["Patient"] * 5 + ["Carer"] * 15})
+    shown = representation_table(survey, ["role"], choices={"role": ["Patient", "Carer"]},
+                                 policy=SuppressionPolicy(secondary=False))
+    exact = representation_table(survey, ["role"], choices={"role": ["Patient", "Carer"]},
+                                 policy=SuppressionPolicy(enabled=False))
+    assert "100%" in representation_note(shown, "A")  # 8 of 11 rounds to 10 of 10
+    note = representation_note(shown, "A", exact=exact)
+    assert "73% gave role 'Patient'" in note and "100%" not in note

@@ -270,3 +270,14 @@ def test_smd_with_too_few_people_for_hedges_correction_raises():
     uncorrected = smd([1], [1], [1], [2], [1], [2], correct=False)
     assert uncorrected["yi"].tolist() == [-1.0]
     assert uncorrected["vi"].tolist() == pytest.approx([1 + 1 / 2 + 1 / 6])
+
+
+def test_effects_where_possible_leave_out_groups_without_one_and_say_why():
+    from evalkit.effect_sizes import paired_effects, paired_effects_where_possible
+
+    df = pd.DataFrame({"g": ["a"] * 4 + ["b"] * 2 + ["c"] * 3,
+                       "pre": [10, 12, 14, 11, 10, 11, 5, 5, 5], "post": [12, 15, 15, 14, 11, 12, 6, 7, 8]})
+    effects, reasons = paired_effects_where_possible(df, "pre", "post", "g")
+    assert effects["project"].tolist() == ["a"]
+    pd.testing.assert_frame_equal(effects, paired_effects(df[df["g"] == "a"], "pre", "post", "g"))
+    assert "has 2 people with both" in reasons["b"] and "is the same" in reasons["c"]

@@ -213,3 +213,17 @@ def test_no_salt_is_caught_by_validate(tmp_path):
     config.pop("privacy")
     problems = validate_programme(_write(tmp_path, config))
     assert [p.column for p in problems] == ["privacy.salt_file"] and problems[0].fatal
+
+
+def test_question_codes_can_be_given_words(tmp_path):
+    from evalkit.report.data import open_report
+
+    config = _config()
+    config["sources"]["fft"]["columns"]["Date"].pop("format")
+    config["sources"]["fft"]["questions"] = {"FFT Why?": "Why did you give that answer?"}
+    report = open_report(_write(tmp_path, config))
+    assert list(dict.fromkeys(report.answers["question"])) == ["Why did you give that answer?",
+                                                               "What could we do better?"]
+    config["sources"]["fft"].pop("question_column")
+    problems = validate_programme(_write(tmp_path, config))
+    assert [p.column for p in problems] == ["sources.fft.questions"]

@@ -26,18 +26,18 @@ def test_principles_sentences_name_top_and_bottom_without_claiming_most_at_zero(
     shares = pd.DataFrame({"item": ["a", "b"], "label": ["Power was shared", "I was paid"],
                            "n": [40, 40], "agree": [30, 10], "pct": [75.0, 25.0]})
     top, bottom = narrative.principles_sentences(shares)
-    assert top == 'The largest share who agreed was for "Power was shared" (75%).'
-    assert bottom == 'The smallest share who agreed was for "I was paid" (25%).'
+    assert top == 'The most people agreed with "Power was shared": 75%.'
+    assert bottom == 'The fewest people agreed with "I was paid": 25%.'
     zero = shares.assign(pct=[0.0, 0.0])
     assert narrative.principles_sentences(zero) == ["No one agreed with any of the statements."]
     hidden = shares.assign(pct=[None, None])
     assert "Too few" in narrative.principles_sentences(hidden)[0]
     tie = shares.assign(pct=[50.0, 50.0])
-    assert narrative.principles_sentences(tie) == ["The same share of people, 50%, agreed for every question."]
+    assert narrative.principles_sentences(tie) == ["The same share of people, 50%, agreed with every question."]
     one_hidden = pd.concat([shares, shares.head(1).assign(item="c", label="Hidden", pct=None)])
     assert "(of the 2 questions with enough answers to show)" in narrative.principles_sentences(one_hidden)[0]
     rated = narrative.principles_sentences(shares, 'answered "Very good" or "Good"')
-    assert rated[0] == 'The largest share who answered "Very good" or "Good" was for "Power was shared" (75%).'
+    assert rated[0] == 'The most people answered "Very good" or "Good" to "Power was shared": 75%.'
 
 
 def test_change_sentence_states_uncertainty():
@@ -130,3 +130,21 @@ def test_report_view_never_falls_through_to_the_raw_programme(report):
         assert not hasattr(report, raw_only), raw_only
     assert "salt" not in report.privacy
     assert report.tables["feedback_survey"]["response_id"].str.startswith("R-").all()
+
+
+def test_pseudonyms_grow_longer_when_eight_digits_collide(monkeypatch):
+    from evalkit.privacy import pseudonym
+    from evalkit.programme import load_programme
+    from evalkit.report.data import open_report
+
+    real = pseudonym.pseudonymise
+
+    def collides_at_eight(ids, salt, *, prefix="R", length=8):
+        if length == 8 and len(pd.Series(ids).unique()) > 1:
+            raise pseudonym.PseudonymError("two different ids got the same 8-digit pseudonym")
+        return real(ids, salt, prefix=prefix, length=length)
+
+    monkeypatch.setattr(pseudonym, "pseudonymise", collides_at_eight)
+    view = open_report(SAMPLE_CONFIG, programme=load_programme(SAMPLE_CONFIG))
+    assert view.tables["feedback_survey"]["response_id"].str.fullmatch(r"R-[0-9a-f]{12}").all()
+    assert set(view.ground_truth["response_id"]) <= set(view.answers["response_id"])

@@ -34,6 +34,7 @@ from evalkit.coding.codebook import load_codebook
 from evalkit.coding.rules import RuleCoder
 from evalkit.coding.sentiment import SentimentCoder
 from evalkit.coding.text import ProcessedTexts
+from evalkit.csvio import csv_encoding
 from evalkit.errors import DataValidationError, EvalkitError, Problem
 from evalkit.textclean import DEFAULT_MISSING_VALUES, blank_placeholders, placeholder_key
 from evalkit.xlsx import neutralise_formula
@@ -48,13 +49,6 @@ CODED_COLUMNS = ["response_id", "theme_id", "source", "score", "negated", "evide
 _SOURCES = ("rules", "model")
 _NO_THEME = ",,,,"
 _NO_SENTIMENT = ",,,,"
-
-
-def _csv_encoding(path: Path) -> str:
-    """Return the encoding :func:`evalkit.csvio.csv_encoding` finds (UTF-16, UTF-8 or Excel's cp1252)."""
-    from evalkit.csvio import csv_encoding
-
-    return csv_encoding(path)
 
 
 def _missing_columns(path: Path, columns: list[str], wanted: dict[str, str]) -> None:
@@ -100,7 +94,7 @@ def read_chunks(path, columns: dict[str, str], chunk_size: int = 20000):
     wanted = list(dict.fromkeys(columns))
     try:
         if suffix in (".csv", ".txt"):
-            encoding = _csv_encoding(path)
+            encoding = csv_encoding(path)
             header = list(pd.read_csv(path, nrows=0, encoding=encoding).columns)
             _missing_columns(path, header, columns)
             reader = pd.read_csv(path, usecols=wanted, dtype=str, keep_default_na=False,

@@ -157,14 +157,18 @@ class FrameworkMatrix:
         lines = []
         overall = raw.groupby("label")["percent"].mean().sort_values(ascending=False,
                                                                      kind="stable")
-        lines.append(f"Across {self.raw[self.project_column].nunique()} projects the most "
-                     f"common theme was '{overall.index[0]}' (on average {overall.iloc[0]:.0f}% "
-                     f"of a project's responses) and the least common '{overall.index[-1]}' "
-                     f"({overall.iloc[-1]:.0f}%).")
-        for label, part in raw.groupby("label", sort=False):
-            top = part.sort_values("percent", ascending=False, kind="stable").iloc[0]
-            lines.append(f"'{label}' was raised most in {top[self.project_column]} "
-                         f"({top['percent']:.0f}% of {int(top['rounded_responses'])} responses).")
+        k = self.raw[self.project_column].nunique()
+        where = f"Across {k} projects" if k != 1 else "In the one project"
+        least = (f"the least common '{overall.index[-1]}' ({overall.iloc[-1]:.0f}%)" if overall.iloc[-1] > 0
+                 else f"'{overall.index[-1]}' was not raised")
+        lines.append(f"{where} the most common theme was '{overall.index[0]}' (on average "
+                     f"{overall.iloc[0]:.0f}% of a project's responses) and {least}.")
+        if k > 1:
+            for label, part in raw.groupby("label", sort=False):
+                top = part.sort_values("percent", ascending=False, kind="stable").iloc[0]
+                if top["percent"] > 0:
+                    lines.append(f"'{label}' was raised most in {top[self.project_column]} "
+                                 f"({top['percent']:.0f}% of {int(top['rounded_responses'])} responses).")
         hidden = int(self.raw["percent"].isna().sum())
         if hidden:
             lines.append(f"{hidden} cells are marked * because fewer than "

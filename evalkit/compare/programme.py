@@ -453,7 +453,9 @@ def programme_representation(programme, *, source: str | None = None) -> tuple[p
     people = canonical_table(programme, survey_source(programme, source), per_person=True)
     table = representation_table(people, columns, project_column=PROJECT, choices=layout.choices,
                                  policy=programme_policy(programme))
-    notes = {str(p): representation_note(table, str(p))
+    exact = representation_table(people, columns, project_column=PROJECT, choices=layout.choices,
+                                 policy=SuppressionPolicy(enabled=False))
+    notes = {str(p): representation_note(table, str(p), labels=layout.labels, exact=exact)
              for p in sorted(people[PROJECT].astype(str).unique())}
     return table, notes
 

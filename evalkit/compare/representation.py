@@ -105,7 +105,8 @@ def representation_table(survey: pd.DataFrame, columns: Sequence[str], *,
 
 
 def representation_note(table: pd.DataFrame, project: str, *, threshold: float = 15.0,
-                        labels: Mapping[str, str] | None = None, max_points: int = 4) -> str:
+                        labels: Mapping[str, str] | None = None, max_points: int = 4,
+                        exact: pd.DataFrame | None = None) -> str:
     """A short plain-language note comparing one project's respondents with the programme's.
 
     Parameters
@@ -121,6 +122,9 @@ def representation_note(table: pd.DataFrame, project: str, *, threshold: float =
         Characteristic -> readable name (default: the column name, "_" as spaces).
     max_points : int
         Most differences to name (largest gaps first); the rest are counted.
+    exact : pandas.DataFrame, optional
+        The same table without suppression. Its percentages (from exact counts) are quoted
+        where ``table`` shows the cell, so a count rounded to 10 of 10 never reads as 100%.
 
     Returns
     -------
@@ -137,11 +141,14 @@ def representation_note(table: pd.DataFrame, project: str, *, threshold: float =
                           f"the projects are {projects}.")
     labels = dict(labels or {})
     points = []
+    exact_rows = None if exact is None else exact.to_dict("records")
     for order, row in enumerate(table.to_dict("records")):
         name = labels.get(row["characteristic"], row["characteristic"].replace("_", " "))
         here, there = row[f"{project} %"], row[f"{PROGRAMME} %"]
         if SUPPRESSED in (here, there) or row["category"] == NOT_GIVEN:
             continue
+        if exact_rows is not None:
+            here, there = exact_rows[order][f"{project} %"], exact_rows[order][f"{PROGRAMME} %"]
         gap = float(here.rstrip("%")) - float(there.rstrip("%"))
         if row[project] == "0" and row[PROGRAMME] != "0":
             text = (f"no respondents gave {name} '{row['category']}' ({there} did across the "

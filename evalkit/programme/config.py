@@ -16,7 +16,7 @@ _TOP_KEYS = ("programme", "projects", "sources")
 _KNOWN_TOP = _TOP_KEYS + ("scales", "codebook", "ground_truth", "double_coding", "member_checks", "privacy",
                           "report", "missing_values", "allow_paths_outside")
 _KNOWN_SOURCE = ("path", "sheet", "id_column", "project_column", "respondent_column", "question_column",
-                 "label", "description", "columns")
+                 "questions", "label", "description", "columns")
 _KNOWN_COLUMN = ("type", "label", "scale", "choices", "min", "max", "integer", "demographic", "required",
                  "principle", "format", "counts_people")
 _KNOWN_SCALE = ("labels", "kind", "higher_is_better", "missing")
@@ -339,6 +339,11 @@ def _parse_source(name: str, raw, root: Path, scales, out: _Collector, one_proje
             columns[str(col_name)] = spec
     if missing:
         return None
+    questions = raw.get("questions") or {}
+    if not isinstance(questions, dict) or not raw.get("question_column") and questions:
+        out.add(f"{key}.questions", "questions maps each value of question_column to the question's words, e.g. "
+                "{\"Trust A - Q1\": \"What was good?\"}; it needs question_column")
+        questions = {}
     file = str(raw["path"])
     text = {k: (str(raw[k]) if raw.get(k) not in (None, "") else None)
             for k in ("project_column", "respondent_column", "question_column", "sheet", "label", "description")}
@@ -348,6 +353,7 @@ def _parse_source(name: str, raw, root: Path, scales, out: _Collector, one_proje
         respondent_column=text["respondent_column"], columns=columns, sheet=text["sheet"],
         question_column=text["question_column"], label=text["label"] or "",
         description=text["description"] or "",
+        questions={" ".join(str(k).split()): str(v) for k, v in questions.items()},
     )
 
 

@@ -140,6 +140,9 @@ class SourceSpec:
         :attr:`title` then falls back to the source's name).
     description : str
         One plain sentence shown under the source's heading.
+    questions : dict of str to str
+        Long format: the question each value of ``question_column`` stands for, when the
+        export holds codes (``"Trust A - Q1": "What was good?"``).
     """
 
     name: str
@@ -153,6 +156,7 @@ class SourceSpec:
     question_column: str | None = None
     label: str = ""
     description: str = ""
+    questions: dict[str, str] = field(default_factory=dict)
 
     @property
     def title(self) -> str:

@@ -74,11 +74,33 @@ def _redactor(programme):
     return lambda s: redact_series(s, names=names)
 
 
+PSEUDONYM_LENGTHS = (8, 12, 16)
+
+
 def _pseudonymiser(programme):
-    from evalkit.privacy.pseudonym import pseudonymise
+    """Return a function pseudonymising ids with the programme's salt, at one length for every table.
+
+    Eight hex digits keep pseudonyms short; a programme whose ids collide at that length (about
+    one in a hundred salts for 10,000 ids) gets 12, then 16, so a report never fails on it.
+    """
+    from evalkit.privacy.pseudonym import PseudonymError, pseudonymise
 
     salt = programme.privacy.get("salt")
-    return lambda s: pseudonymise(s, salt)
+    length = programme.__dict__.get("_pseudonym_length")
+    if length is None:
+        ids = pd.Series(sorted({str(v) for name, table in programme.tables.items()
+                                for role in ID_ROLES
+                                for col in [getattr(programme.sources[name], role, None)]
+                                if col and col in table.columns for v in table[col].dropna()}), dtype=object)
+        for length in PSEUDONYM_LENGTHS:
+            try:
+                pseudonymise(ids, salt, length=length)
+                break
+            except PseudonymError:
+                if length == PSEUDONYM_LENGTHS[-1]:
+                    raise
+        programme.__dict__["_pseudonym_length"] = length
+    return lambda s: pseudonymise(s, salt, length=length)
 
 
 def write_quarantine(programme, out_dir: Path) -> Path:
@@ -227,7 +249,8 @@ class ReportData:
                 continue
             for column in self.columns_of_type(source, "free_text"):
                 part = table[table[column].notna()]
-                question = (part[spec.question_column].astype(str).str.split().str.join(" ").to_numpy()
+                question = (part[spec.question_column].astype(str).str.split().str.join(" ")
+                            .map(lambda q, words=spec.questions: words.get(q, q)).to_numpy()
                             if spec.question_column else self.label(source, column))
                 frames.append(pd.DataFrame({
                     "source": source, "response_id": part[spec.id_column].astype(str).to_numpy(),

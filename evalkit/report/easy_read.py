@@ -90,10 +90,20 @@ def easy_read_lines(report) -> list[tuple[str, list[str]]]:
                            ("What changed", _outcomes(report))):
         if lines:
             out.append((heading, lines))
-    out.append(("What this means", [
-        "Some groups were small.",
-        "So these results are a starting point for talking, not proof.",
-        "Small numbers are hidden to keep people private.",
-        "Names and contact details were taken out of every quote.",
-    ]))
+    out.append(("What this means", _what_this_means(report)))
     return out
+
+
+def _what_this_means(report) -> list[str]:
+    lines = []
+    survey = sections.survey_name(report)
+    small = survey is not None and any(sections.people_count(report, survey, p) < 20
+                                       for p in sections.projects_with_rows(report))
+    if small:
+        lines += ["Some groups were small.", "So these results are a starting point for talking, not proof."]
+    else:
+        lines.append("These results are a starting point for talking, not proof.")
+    lines.append("Small numbers are hidden to keep people private.")
+    if not report.answers.empty:
+        lines.append("Names and contact details were taken out of every quote.")
+    return lines

@@ -40,23 +40,37 @@ def people(n: int, policy) -> str:
     if policy.is_suppressed(n):
         return f"fewer than {policy.min_count} people"
     shown = policy.rounded(n)
-    return f"{'about ' if shown != n else ''}{shown} {'person' if shown == 1 else 'people'}"
+    return f"{'about ' if shown != n else ''}{shown:,} {'person' if shown == 1 else 'people'}"
 
 
 def agreement_shares(survey: pd.DataFrame, items: list[str], labels: dict[str, str], policy,
                      positive=AGREE) -> pd.DataFrame:
     """Per Likert item: n answering, n answering positively, and the publishable percentage.
 
-    ``positive`` holds the scale's positive values (:func:`positive_words`); the percentage
-    is worked out from unrounded counts and shown only when the policy allows.
+    ``positive`` holds the scale's positive values (:func:`positive_words`). The percentage
+    is worked out once, from the unrounded counts, and shown only when neither count is a
+    small number the policy hides (a zero shows as 0%). It is a whole number that never reads
+    100% unless everyone answered positively, nor 0% unless no one did.
     """
     rows = []
     for item in items:
         values = survey[item].dropna().astype(int)
         n, agree = len(values), int(values.isin(positive).sum())
         rows.append({"item": item, "label": labels[item], "n": n, "agree": agree,
-                     "pct": policy.percentage(agree, n)})
+                     "pct": share_percent(agree, n, policy)})
     return pd.DataFrame(rows)
+
+
+def share_percent(count: int, total: int, policy) -> float | None:
+    """``count`` as a whole percentage of ``total`` from the exact counts, or None when either is hidden."""
+    if total == 0 or policy.is_suppressed(total) or (count and policy.is_suppressed(count)):
+        return None
+    pct = round(100.0 * count / total)
+    if count < total and pct == 100:
+        pct = 99
+    if count > 0 and pct == 0:
+        pct = 1
+    return float(pct)
 
 
 def principles_sentences(shares: pd.DataFrame, verb: str = "agreed") -> list[str]:
@@ -74,20 +88,30 @@ def principles_sentences(shares: pd.DataFrame, verb: str = "agreed") -> list[str
         return [f"No one {verb} with any of the statements." if verb == "agreed"
                 else f"No one {verb} to any of the questions."]
     if len(known) == 1:
-        return [f"{top['pct']:.0f}% {verb} for \"{top['label'].rstrip('.')}\"."]
+        return [f"{top['pct']:.0f}% {verb} {_to(verb)} \"{top['label'].rstrip('.')}\"."]
     hidden = len(shares) - len(known)
     among = f" (of the {len(known)} questions with enough answers to show)" if hidden else ""
     if top["pct"] == bottom["pct"]:
-        return [f"The same share of people, {top['pct']:.0f}%, {verb} for every question{among}."]
-    return [f"The largest share who {verb} was for \"{top['label'].rstrip('.')}\" ({top['pct']:.0f}%){among}.",
-            f"The smallest share who {verb} was for \"{bottom['label'].rstrip('.')}\" ({bottom['pct']:.0f}%)."]
+        return [f"The same share of people, {top['pct']:.0f}%, {verb} {_to(verb)} every question{among}."]
+    return [f"The most people {verb} {_to(verb)} \"{top['label'].rstrip('.')}\": {top['pct']:.0f}%{among}.",
+            f"The fewest people {verb} {_to(verb)} \"{bottom['label'].rstrip('.')}\": {bottom['pct']:.0f}%."]
 
 
-def themes_sentence(coded: pd.DataFrame, theme_names: dict[str, str], n_answers: int, policy, top: int = 3) -> str | None:
-    """The themes raised in most answers, named in plain words."""
+def _to(verb: str) -> str:
+    """The word joining a verb to a question: 'agreed with "X"', 'answered "Good" to "X"'."""
+    return "with" if verb == "agreed" else "to"
+
+
+def themes_sentence(coded: pd.DataFrame, theme_names: dict[str, str], n_answers: int, policy, top: int = 3,
+                    person_column: str = "response_id") -> str | None:
+    """The themes raised by most people, named in plain words (themes raised by too few people are never named).
+
+    ``person_column`` names the column identifying a person in ``coded`` (a person who raises a
+    theme in several answers counts once).
+    """
     if coded.empty:
         return None
-    counts = coded.drop_duplicates(["source", "response_id", "column", "theme_id"]).groupby("theme_id").size()
+    counts = coded.drop_duplicates([person_column, "theme_id"]).groupby("theme_id").size()
     counts = counts[[not policy.is_suppressed(c) for c in counts]]
     if counts.empty:
         return None
@@ -121,7 +145,7 @@ def rating_sentence(ratings: pd.Series, label: str, policy, scale=None) -> str |
         return f"Too few people answered \"{label.rstrip('?')}\" to show the result."
     middle = values.median()
     if scale is not None and float(middle).is_integer() and int(middle) in scale.labels:
-        words = f"\"{scale.labels[int(middle)]}\" ({int(middle)} on a scale of {min(scale.labels)} to {max(scale.labels)})"
+        words = f"\"{scale.labels[int(middle)]}\", {int(middle)} on a scale of {min(scale.labels)} to {max(scale.labels)}"
     elif scale is not None:
         words = f"{middle:g} on a scale of {min(scale.labels)} to {max(scale.labels)}"
     else:

@@ -106,7 +106,8 @@ def plan_jobs(programme, settings: dict) -> list[Job]:
         jobs.append(Job(name="reliability", notebook="reliability_report.ipynb", title="How consistently people coded the answers",
                         group="Programme", parameters={"seed": seed}))
     jobs += [
-        Job(name=f"project-{name}", notebook="project_report.ipynb", title=f"{row['name']} ({pid})",
+        Job(name=f"project-{name}", notebook="project_report.ipynb",
+            title=row["name"] if str(row["name"]) == str(pid) else f"{row['name']} ({pid})",
             group="Project reports", parameters={"project_id": pid, "seed": seed})
         for (pid, row), name in zip(programme.projects.iterrows(), safe_names(programme.projects.index))
     ]

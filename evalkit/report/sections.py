@@ -142,16 +142,30 @@ def _shares(report, project_id: str | None):
 def _themes_line(report, project_id: str | None) -> str | None:
     if not _survey_texts(report):
         return None
-    coded = survey_coded(report)
+    coded = _coded_people(report)
     if project_id is not None:
         coded = for_project(coded, project_id)
-    return narrative.themes_sentence(coded, theme_names(report), 0, report.policy)
+    return narrative.themes_sentence(coded, theme_names(report), 0, report.policy, person_column=PERSON)
+
+
+def _coded_people(report) -> pd.DataFrame:
+    """The survey's codes with the person who wrote each answer (a person counts once per theme)."""
+    def compute():
+        answers = report.answers[["source", "response_id", "column", "person_id"]]
+        return survey_coded(report).merge(answers, on=["source", "response_id", "column"], how="left")
+
+    return _cached(report, "coded_people", compute)
 
 
 def answered(report, n: int) -> str:
-    """'About 80 people answered the feedback survey.' (the survey's label when the config gives one)."""
-    label = report.sources[survey_name(report)].label
-    return f"{narrative.people(n, report.policy).capitalize()} answered{' ' + label if label else ''}."
+    """'About 80 people answered the feedback survey.' (the survey's label when the config gives one).
+
+    Without a respondent column each row counts as one person, and the sentence says so.
+    """
+    spec = report.sources[survey_name(report)]
+    label = f" {spec.label}" if spec.label else ""
+    note = "" if spec.respondent_column else " (each row is counted as one person: the data has no respondent column)"
+    return f"{narrative.people(n, report.policy).capitalize()} answered{label}{note}."
 
 
 def quarantine_sentence(report) -> str | None:
@@ -190,8 +204,7 @@ def project_summary(report, project_id: str) -> list[str]:
         if themes:
             lines.append(themes)
     for pair in narrative.outcome_pairs(report):
-        effects = outcome_effects(report, pair)
-        if project_id in set(effects["project"]):
+        if _has_outcome_rows(report, pair, project_id):
             lines.append(narrative.change_sentence(project_effect(report, pair, project_id), pair.name, policy))
     for source in report.roles.others:
         part = for_project(report.tables[source], project_id, report.sources[source].project_column)
@@ -284,10 +297,13 @@ def what_people_said(report, project_id: str) -> Section | None:
         return None
     blocks = [Table(theme_table(report, project_id), "Themes in people's written answers",
                     note=report.policy.statement())]
-    for question, quotes in quotes_by_question(report, project_id).items():
-        blocks.append(Quotes(question, quotes))
-    return Section("What people said", [coding_method(report),
-                   "The quotes are chosen at random; names and contact details are removed."], blocks)
+    quotes = quotes_by_question(report, project_id)
+    for question, chosen in quotes.items():
+        blocks.append(Quotes(question, chosen))
+    about_quotes = ("The quotes are chosen at random; names and contact details are removed." if quotes else
+                    f"So few people answered that no quotes are shown: a quote from one of fewer than "
+                    f"{report.policy.min_count} people could identify them.")
+    return Section("What people said", [coding_method(report), about_quotes], blocks)
 
 
 def coding_method(report) -> str:
@@ -316,16 +332,24 @@ def outcomes(report, project_id: str) -> list[Section]:
     """One section per before/after measure the project has scores for."""
     out = []
     for pair in narrative.outcome_pairs(report):
+        if not _has_outcome_rows(report, pair, project_id):
+            continue
         effects = outcome_effects(report, pair)
         mine = effects[effects["project"] == project_id]
-        if mine.empty:
-            continue
         effect = project_effect(report, pair, project_id)
+        blocks = [Paragraphs([narrative.change_sentence(effect, pair.name, report.policy)])]
+        if not mine.empty:
+            blocks.append(Table(effect_table(mine, report), f"Change in {pair.name} scores"))
         out.append(Section(f"{pair.name[:1].upper()}{pair.name[1:]} before and after",
-                           [f"Some people gave {pair.name} scores at the start and at the end. " + CHANGE_GUIDE],
-                           [Paragraphs([narrative.change_sentence(effect, pair.name, report.policy)]),
-                            Table(effect_table(mine, report), f"Change in {pair.name} scores")]))
+                           [f"Some people gave {pair.name} scores at the start and at the end. " + CHANGE_GUIDE], blocks))
     return out
+
+
+def _has_outcome_rows(report, pair, project_id: str) -> bool:
+    """Whether anyone in the project gave both scores of an outcome measure."""
+    spec = report.sources[pair.source]
+    table = report.tables[pair.source].dropna(subset=[pair.before, pair.after])
+    return bool((table[spec.project_column] == project_id).any())
 
 
 CHANGE_GUIDE = ("The standardised change puts different measures on one scale: 0.2 is a small change, 0.5 "
@@ -357,8 +381,10 @@ def other_sources(report, project_id: str | None = None) -> list[Section]:
 
 def about_project(report) -> Section:
     """How the project page was made, and the suppression statement."""
-    texts = ["Names, emails, phone numbers, postcodes, NHS numbers and web addresses were removed from every quote "
-             "before this report was made.", report.policy.statement(), CAUTION]
+    texts = [report.policy.statement(), CAUTION]
+    if any(report.columns_of_type(s, "free_text") for s in report.sources):
+        texts.insert(0, "Names, emails, phone numbers, postcodes, NHS numbers and web addresses were removed from "
+                        "every quote before this report was made.")
     if _survey_texts(report):
         texts.insert(0, coding_method(report))
     return Section("About this report", [], [Paragraphs(texts)])
@@ -453,6 +479,8 @@ def quotes_by_question(report, project_id: str | None, source: str | None = None
     answers = report.answers[report.answers["source"] == source]
     if project_id is not None:
         answers = answers[answers["project_id"] == project_id]
+        if report.policy.is_suppressed(people_count(report, source, project_id)):
+            return {}  # a quote from one of a handful of people may identify them
     questions = list(dict.fromkeys(answers["question"]))
     out = {q: report.quotes(project_id, source, q, n=n) for q in questions}
     return {q: quotes for q, quotes in out.items() if quotes}
@@ -490,7 +518,7 @@ def sentiment_table(report) -> pd.DataFrame:
     table = profile(report).sentiment.copy()
     names = project_names(report)
     table.insert(0, "Project", [names.get(p, p) for p in table.pop(PROJECT)])
-    return table
+    return table.rename(columns={"n": "Answers"})
 
 
 # --- programme page ---------------------------------------------------------------------------
@@ -596,8 +624,12 @@ def who_answered_programme(report) -> Section | None:
         blocks.append(Table(roles_table(report), "People who answered, by role and project", index=True))
     representation, notes = compare.programme_representation(report)
     names = project_names(report)
+    representation = representation.rename(columns=lambda c: names.get(c, c), index=lambda i: names.get(i, i))
+    if PROJECT in representation.columns:
+        representation[PROJECT] = representation[PROJECT].map(lambda p: names.get(p, p))
+        representation = representation.rename(columns={PROJECT: "Project"})
     blocks.append(Table(representation, "Who answered, by characteristic, per project and for the whole programme"))
-    flagged = [f"{names.get(p, p)}: {notes[p]}" for p in sorted(notes) if notes[p]]
+    flagged = [notes[p].replace(f"In {p},", f"In {names.get(p, p)},", 1) for p in sorted(notes) if notes[p]]
     if flagged:
         blocks.append(Bullets(flagged, heading="Whose voices may be missing"))
     return Section("Who answered", ["Who answered in each project, compared with the programme as a whole. This "
@@ -613,7 +645,7 @@ def programme_ratings(report) -> Section | None:
     layout = survey_layout(report)
     if len(layout.levels) <= 5 and len(projects_with_rows(report)) > 1:
         for pid in projects_with_rows(report):
-            if people_count(report, survey_name(report), pid):
+            if not report.policy.is_suppressed(people_count(report, survey_name(report), pid)):
                 blocks.insert(-2, Figure(likert_chart(report, pid)))
     return Section(heading, [intro], blocks)
 
@@ -627,13 +659,16 @@ def differences(report) -> Section | None:
     if len(answered) < 2:
         return None
     table, sentences = differences_table(report)
-    return Section("Do the projects differ?",
-                   ["We tested whether answers differed between projects, one answer per person, with methods "
-                    "suited to small groups and rating scales (Kruskal-Wallis, then pairwise comparisons with the "
-                    "Holm correction and Cliff's delta as the size of the difference). Small groups make these "
-                    "tests uncertain."],
-                   [Table(table, "Differences in answers between projects (Kruskal-Wallis test per question)"),
-                    Bullets(sentences, heading="Pairs of projects compared")])
+    smallest = min(people_count(report, source, p) for p in answered)
+    intro = ("We tested whether answers differed between projects, one answer per person, with methods suited to "
+             "rating scales (Kruskal-Wallis, then pairwise comparisons with the Holm correction and Cliff's delta as "
+             "the size of the difference).")
+    if smallest < 20:
+        intro += " Small groups make these tests uncertain."
+    blocks = [Table(table, "Differences in answers between projects (Kruskal-Wallis test per question)")]
+    blocks.append(Bullets(sentences, heading="Pairs of projects compared") if sentences else
+                  Paragraphs(["No pair of projects differed clearly on any question."]))
+    return Section("Do the projects differ?", [intro], blocks)
 
 
 def differences_table(report) -> tuple[pd.DataFrame, list[str]]:
@@ -649,9 +684,17 @@ def differences_table(report) -> tuple[pd.DataFrame, list[str]]:
                      "df": int(om["df"]) if tested else "",
                      "p": ("" if not tested else f"{om['p']:.3f}" if om["p"] >= 0.001 else "<0.001")})
         clear = g.pairwise[g.pairwise["p_holm"] < 0.05]
+        scale = report.sources[survey_name(report)].columns[item].scale_spec
+        better_is_higher = scale is None or scale.higher_is_better
         for row in clear.to_dict("records"):
             row = {k: (names.get(v, v) if k in ("group_a", "group_b", "a", "b") else v) for k, v in row.items()}
-            sentences.append(compare.describe_difference(row, g.label, g.policy, confidence=g.confidence))
+            if not better_is_higher:  # 1 is best: a higher rating is a worse one, so say it the scale's way
+                row = {**row, "delta": -row["delta"], "delta_low": -row["delta_high"], "delta_high": -row["delta_low"]}
+            sentence = compare.describe_difference(row, g.label, g.policy, confidence=g.confidence)
+            if not better_is_higher:
+                sentence = sentence.replace(" higher than ", " more favourably than ").replace(
+                    " lower than ", " less favourably than ")
+            sentences.append(sentence)
     return pd.DataFrame(rows), sentences
 
 
@@ -665,8 +708,18 @@ def themes_across(report) -> Section | None:
                     "people raised the theme, a short summary and a quote. It is also saved as a spreadsheet "
                     "(framework_matrix.xlsx). " + coding_method(report)],
                    [Figure(framework.heatmap()),
-                    Table(framework.summary_frame().drop(columns=["theme"], errors="ignore"),
+                    Table(framework_table(report, framework),
                           "Framework matrix: each project's themes with a summary and a quote")])
+
+
+def framework_table(report, framework) -> pd.DataFrame:
+    """The framework matrix for reading: projects and themes by name, plain column names."""
+    frame = framework.summary_frame()
+    names = project_names(report)
+    out = pd.DataFrame({"Project": [names.get(p, p) for p in frame[PROJECT]], "Theme": frame["label"],
+                        "People who raised it": frame["n"], "Share of the project's people": frame["n %"],
+                        "Summary": frame["summary"], "Quote": frame["quote"]})
+    return out
 
 
 def framework_matrix(report):
@@ -692,10 +745,10 @@ def member_checking(report) -> Section | None:
              "evaluation team's own reviewers, not people who answered, so their counts are shown in full."]
     checked = member_check_summary(report)
     if checked is None:
-        return Section("Do the themes ring true?", intro, [Paragraphs([
-            "No member-check sheets have come back yet. Send out member_check.xlsx, which lists each theme with "
-            "its definition and example quotes, and list the returned files under member_checks in the "
-            "programme's configuration."])])
+        return Section("Do the themes ring true?", [], [Paragraphs([
+            "Co-producers can check whether the themes ring true: member_check.xlsx lists each theme with its "
+            "definition and example quotes. No checked sheets have come back yet; list the returned files under "
+            "member_checks in the programme's configuration."])])
     table, comments, unclear = checked
     blocks = [Table(table, "How reviewers rated each theme"), Bullets(comments, heading="What reviewers said")]
     if unclear:
@@ -772,13 +825,15 @@ def about_programme(report) -> Section:
 
 def outcome_effects(report, pair) -> pd.DataFrame:
     """Standardised mean change (SMCR, Hedges-corrected) per project for one before/after measure."""
-    from evalkit.effect_sizes import paired_effects
+    from evalkit.effect_sizes import paired_effects_where_possible
 
     def compute():
         spec = report.sources[pair.source]
         table = report.tables[pair.source].dropna(subset=[pair.before, pair.after])
         table = table[table[spec.project_column].isin(report.projects.index)]
-        return paired_effects(table, pair.before, pair.after, spec.project_column, source=spec.path.name)
+        effects, _ = paired_effects_where_possible(table, pair.before, pair.after, spec.project_column,
+                                                   source=spec.path.name)
+        return effects
 
     return _cached(report, ("effects", pair), compute)
 
