@@ -217,37 +217,7 @@ def _assemble(config_path, require_salt: bool = True) -> tuple[Programme | None,
         scales=config.scales, files_read=files, missing_values=config.missing_values,
         code_problems=code_problems, warnings=warnings,
     )
-    outcome_problems = _outcome_problems(programme)
-    if outcome_problems:
-        return None, outcome_problems, row_problems + code_problems + warnings
     return programme, fatal, row_problems + code_problems + warnings
-
-
-def _outcome_problems(programme: Programme) -> list[Problem]:
-    """The problems the report's before/after effects would stop on, found now (validate and report agree).
-
-    The report standardises each project's mean change (``effect_sizes.paired_effects``) for
-    every before/after measure; a project with fewer than 3 complete pairs, or with no spread in
-    its scores, stops it. Checking here turns that late failure into a problem ``validate`` names.
-    """
-    from evalkit.effect_sizes import paired_effects
-    from evalkit.programme.roles import report_roles
-
-    problems = []
-    for pair in report_roles(programme).outcomes:
-        spec = programme.sources.get(pair.source)
-        table = programme.tables.get(pair.source)
-        if spec is None or table is None or pair.before not in table or pair.after not in table:
-            continue
-        table = table.dropna(subset=[pair.before, pair.after])
-        table = table[table[spec.project_column].isin(programme.projects.index)]
-        try:
-            paired_effects(table, pair.before, pair.after, spec.project_column, source=spec.file)
-        except DataValidationError as err:
-            problems += [Problem(p.file, None, p.column, f"{p.message}. The report computes this effect for every "
-                                 "project, so give each project at least 3 people with both scores that vary, or "
-                                 "remove its before/after rows", fatal=True) for p in err.problems]
-    return problems
 
 
 def _empty_projects(config: ProgrammeConfig, tables: dict[str, pd.DataFrame]) -> list[Problem]:
