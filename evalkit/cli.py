@@ -6,10 +6,19 @@ no traceback reaches the user.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
 from evalkit.errors import DataValidationError, EvalkitError
+
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _say(text, file=None) -> None:
+    """Print a line for a terminal: control characters (ANSI escapes, bidi overrides) shown as escapes, never run."""
+    print(_UNPRINTABLE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), str(text)),
+          file=file or sys.stdout)
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -18,9 +27,9 @@ def _validate(args: argparse.Namespace) -> int:
 
     problems = validate_programme(args.config)
     for line in group_problems(problems):
-        print(line, file=sys.stderr)
+        _say(line, sys.stderr)
     code, sentence = summarise(problems, strict=args.strict)
-    print(f"{args.config}: {sentence}", file=sys.stderr if code else sys.stdout)
+    _say(f"{args.config}: {sentence}", sys.stderr if code else sys.stdout)
     return code
 
 
@@ -30,7 +39,7 @@ def _report(args: argparse.Namespace) -> int:
     if args.check:
         differences = check_reports(args.config, args.check, jobs=args.jobs)
         for line in differences:
-            print(line, file=sys.stderr)
+            _say(line, sys.stderr)
         if differences:
             return 1
         print(f"{args.check}: re-run matches byte for byte.")
@@ -38,7 +47,7 @@ def _report(args: argparse.Namespace) -> int:
     if args.out is None:
         raise EvalkitError("evalkit report needs --out DIR (or --check DIR to verify a previous run).")
     result = build_reports(args.config, args.out, jobs=args.jobs, use_cache=not args.no_cache)
-    print(result.summary())
+    _say(result.summary())
     return 0 if result.ok else 1
 
 
@@ -63,7 +72,7 @@ def _code(args: argparse.Namespace) -> int:
         chunk_size=args.chunk_size,
         progress=not args.quiet,
     )
-    print(summary)
+    _say(summary)
     return 0
 
 
@@ -190,10 +199,14 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except DataValidationError as err:
         for problem in err.problems:
-            print(problem, file=sys.stderr)
+            _say(problem, sys.stderr)
         return 1
     except EvalkitError as err:
-        print(f"evalkit: {err}", file=sys.stderr)
+        _say(f"evalkit: {err}", sys.stderr)
+        return 1
+    except OSError as err:  # a folder that cannot be written, a disk that is full...
+        where = f" ({err.filename})" if getattr(err, "filename", None) else ""
+        _say(f"evalkit: {err.strerror or err}{where}; check the path exists and you can write to it", sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("evalkit: interrupted.", file=sys.stderr)

@@ -138,3 +138,20 @@ def test_decisions_sheet_saved_by_excel_as_cp1252_is_read(tmp_path):
     path.write_bytes("response_id,text,in_dispute,agreed_themes\r\nR1,café,t1; t2,t1\r\n".encode("cp1252"))
     decisions = decisions_from_sheet(path)
     assert decisions[["theme_id", "decision"]].values.tolist() == [["t1", "include"], ["t2", "exclude"]]
+
+
+def test_consensus_csv_neutralises_formula_payloads_and_reads_them_back(codes, tmp_path):
+    """CSV exports write =HYPERLINK, =cmd|, +, -, @ payloads as text, as the XLSX writers do (issue 13)."""
+    hostile = codes.replace({"R1": "=HYPERLINK(\"http://evil\",\"x\")", "R4": "-2+3"})
+    agreed = record_consensus(hostile, _decisions([("R2", "jargon_language", "exclude"),
+                                                   ("R3", "feeling_heard", "include"),
+                                                   ("R3", "payment_recognition", "exclude")]),
+                              ["=cmd|' /C calc'!A0", "@SUM(1)"], "2024-03-14")
+    path = save_consensus(agreed, tmp_path / "a.csv")
+    import csv
+
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        cells = [c for row in csv.reader(fh) for c in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")], cells
+    loaded = load_consensus(path)
+    assert "=HYPERLINK(\"http://evil\",\"x\")" in set(loaded["response_id"])

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 
 from evalkit.cli import main
 from evalkit.coding.codebook import load_codebook
-from evalkit.coding.pipeline import CODED_COLUMNS, code_file, model_codes
+from evalkit.coding.pipeline import CODED_COLUMNS, _load_model, code_file, model_codes
 from evalkit.xlsx import save_workbook
 
 ANSWERS = [
@@ -147,7 +147,7 @@ def test_unreadable_inputs_and_outputs(tmp_path, capsys):
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"not a zip")
     code, _, err = run(["code", "--input", str(broken), "--text-column", "t", "--out", str(tmp_path / "o.csv"), "--quiet"], capsys)
-    assert code == 1 and "broken.xlsx::: could not read the file" in err
+    assert code == 1 and "broken.xlsx::: the workbook is damaged or cut short" in err
     src = write_csv(tmp_path / "in.csv")
     code, _, err = run(["code", "--input", str(src), "--text-column", "comment", "--out", str(tmp_path / "o.parquet"), "--quiet"], capsys)
     assert code == 1 and "write the coded table as .csv" in err
@@ -178,7 +178,7 @@ def test_train_then_code_with_model(tmp_path, capsys):
     assert "r3" not in set(models["response_id"])
     assert models.set_index("response_id").loc["r1", "theme_id"] == "venue"
     import joblib
-    clf = joblib.load(model)
+    clf = _load_model(model)
     texts = [t for _, t, _ in ANSWERS if t] + ["Parking and payment", "Zoom venue money"]
     assert list(model_codes(clf, texts)["theme_id"]) == list(clf.predict(texts))
 
@@ -194,7 +194,7 @@ def test_train_multilabel_and_bad_cells(tmp_path, capsys):
                            "--label-column", "venue", "--label-column", "money", "--out", str(model)], capsys)
     assert code == 0 and "(2 themes)" in stdout
     import joblib
-    codes = model_codes(joblib.load(model), ["Pay us promptly", "", "The venue parking"])
+    codes = model_codes(_load_model(model), ["Pay us promptly", "", "The venue parking"])
     assert set(codes["doc"]) <= {0, 2}
     assert set(codes["theme_id"]) <= {"venue", "money"}
     frame.loc[2, "money"] = "yes"

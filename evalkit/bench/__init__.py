@@ -8,4 +8,5 @@ BENCHMARKS = (
     "evalkit.bench.rules_quality",
     "evalkit.bench.coding_speed",
     "evalkit.bench.report_speed",
+    "evalkit.bench.privacy_names",
 )

@@ -50,14 +50,13 @@ def write_resampled(texts: pd.Series, n: int, path: Path, seed: int = 0) -> Path
 
 
 def train_model(frame: pd.DataFrame, path: Path, seed: int = 0) -> Path:
-    """Train a single-label ThemeClassifier on the published training rows; save with joblib."""
-    import joblib
-
+    """Train a single-label ThemeClassifier on the published training rows; save it signed, as evalkit train does."""
     from evalkit.coding.classifier import ThemeClassifier
+    from evalkit.coding.pipeline import save_model
 
     test_rows = set(pd.read_csv(PX_DIR / "phase1_test_row_index.csv").iloc[:, 0])
     train = frame[~frame["row_index"].isin(test_rows) & frame["label"].notna() & (frame["feedback"].str.strip() != "")]
-    joblib.dump(ThemeClassifier(random_state=seed).fit(train["feedback"].tolist(), train["label"].to_numpy()), path)
+    save_model(ThemeClassifier(random_state=seed).fit(train["feedback"].tolist(), train["label"].to_numpy()), path)
     return path
 
 

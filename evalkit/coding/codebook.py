@@ -41,6 +41,76 @@ from evalkit.errors import CodebookError
 from evalkit.paths import DEFAULT_CODEBOOK
 
 REGEX_PREFIX = "re:"
+REGEX_PROBE_SECONDS = 0.25
+_REPEAT = re.compile(r"[+*]|\{\d*,\d*\}|\{\d{2,}\}")
+
+
+def _nested_repeat(text: str) -> bool:
+    """True when a group holding a repeat (``+``, ``*``, ``{m,n}``) is itself repeated, as in ``((ab)*)+``."""
+    stack: list[bool] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            j = i + 1
+            if j < n and text[j] == "^":
+                j += 1
+            if j < n and text[j] == "]":
+                j += 1
+            while j < n and text[j] != "]":
+                j += 2 if text[j] == "\\" else 1
+            i = j + 1
+            repeated = bool(_REPEAT.match(text, i))
+            if stack and repeated:
+                stack[-1] = True
+            continue
+        if ch == "(":
+            stack.append(False)
+        elif ch == ")" and stack:
+            inner = stack.pop()
+            repeated = bool(_REPEAT.match(text, i + 1))
+            if inner and repeated:
+                return True
+            if stack and (inner or repeated):
+                stack[-1] = True
+        elif _REPEAT.match(text, i) and stack:
+            stack[-1] = True
+        i += 1
+    return False
+_PROBES = ("a" * 3000 + "!", " " * 3000 + "!", "ab" * 1500 + "!", "aaa bbb " * 400 + "!", "1" * 3000 + "x",
+           "abcdefghij" * 300 + "!")
+
+
+def compile_pattern(text: str):
+    """Compile a codebook ``re:`` pattern with the ``regex`` engine (which supports time limits).
+
+    Case-insensitive and multi-line, as :class:`evalkit.coding.rules.RuleCoder` matches them.
+    """
+    import regex
+
+    return regex.compile(text, regex.IGNORECASE | regex.MULTILINE | regex.VERSION0)
+
+
+def catastrophic(text: str) -> str | None:
+    """Say why a pattern could backtrack catastrophically ("a repeat inside a repeat"), or return None.
+
+    Two checks: the shape (a group that ends in ``+``, ``*`` or ``{m,n}`` and is itself
+    repeated, such as ``(a+)+`` or ``(\\w+\\s?)*``), and a run on hostile texts with a time
+    limit of :data:`REGEX_PROBE_SECONDS` each.
+    """
+    if _nested_repeat(text):
+        return "repeats a group that itself repeats"
+    compiled = compile_pattern(text)
+    for probe in _PROBES:
+        try:
+            for _ in compiled.finditer(probe, timeout=REGEX_PROBE_SECONDS):
+                pass
+        except TimeoutError:
+            return f"took over {REGEX_PROBE_SECONDS} s on a {len(probe):,}-character test text"
+    return None
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _FIELDS = ("id", "name", "parent", "definition", "use_when", "not_when", "examples", "patterns")
 
@@ -245,12 +315,18 @@ def _validate(themes: list[Theme], source: str) -> None:
                 raise CodebookError(f"{where}: empty pattern; remove it or write a word or phrase.")
             if pattern.startswith(REGEX_PREFIX):
                 try:
-                    re.compile(pattern[len(REGEX_PREFIX):])
-                except re.error as err:
+                    compile_pattern(pattern[len(REGEX_PREFIX):])
+                except Exception as err:  # noqa: BLE001 - regex raises its own error class
                     raise CodebookError(
                         f"{where}: invalid regular expression {pattern!r} ({err}); fix it or "
                         f"write the pattern as plain words without 're:'."
                     ) from None
+                problem = catastrophic(pattern[len(REGEX_PREFIX):])
+                if problem:
+                    raise CodebookError(
+                        f"{where}: regular expression {pattern!r} {problem}, so coding could run for hours on "
+                        f"one answer; write it without a repeat inside a repeat (e.g. 'a+' not '(a+)+')."
+                    )
     by_id = {t.id: t for t in themes}
     for t in themes:
         if t.parent is not None and t.parent not in by_id:

@@ -14,7 +14,9 @@ empty). Per row:
   negative), ``sentiment_compound`` (-1 to 1) and ``sentiment_positive``/``_neutral``/
   ``_negative`` (shares of the text, summing to 1); all empty for a blank answer.
 
-Each distinct answer is tokenised, scored and classified once: results are memoised by text
+Answers are redacted (:mod:`evalkit.privacy.redact`) before they are coded, so no name, phone
+number or address can reach the ``evidence`` column. Each distinct answer is redacted,
+tokenised, scored and classified once: results are memoised by text
 across chunks (resampled or templated data repeat answers a lot), so the cost grows with the
 number of *distinct* answers, and the per-row work is array indexing and writing.
 """
@@ -35,6 +37,7 @@ from evalkit.coding.text import ProcessedTexts
 from evalkit.csvio import csv_encoding
 from evalkit.errors import DataValidationError, EvalkitError, Problem
 from evalkit.textclean import DEFAULT_MISSING_VALUES, blank_placeholders, placeholder_key
+from evalkit.xlsx import neutralise_formula
 
 MEMO_LIMIT = 500_000
 """Distinct answers remembered across chunks before the memo is cleared (bounds memory)."""
@@ -101,7 +104,19 @@ def read_chunks(path, columns: dict[str, str], chunk_size: int = 20000):
                 yield first, _no_placeholders(chunk[wanted], columns)
                 first += len(chunk)
         elif suffix in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(path, sheet_name=0, dtype=object)
+            from evalkit.programme.reading import OLE2_MAGIC
+
+            with path.open("rb") as fh:
+                if fh.read(8) == OLE2_MAGIC:
+                    raise DataValidationError([Problem(str(path), None, None, "the workbook is password-protected "
+                                                       "(encrypted) or an old .xls file; remove the password in Excel "
+                                                       "and save it as .xlsx.", True)])
+            try:
+                frame = pd.read_excel(path, sheet_name=0, dtype=object)
+            except Exception as err:  # noqa: BLE001 - a truncated workbook fails in many ways inside openpyxl
+                raise DataValidationError([Problem(str(path), None, None, f"the workbook is damaged or cut short "
+                                                   f"({type(err).__name__}); open it in Excel and save it again as "
+                                                   ".xlsx.", True)]) from None
             _missing_columns(path, [str(c) for c in frame.columns], columns)
             frame = frame[wanted].map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
             for start in range(0, len(frame), chunk_size):
@@ -117,15 +132,82 @@ def read_chunks(path, columns: dict[str, str], chunk_size: int = 20000):
                                            f"spreadsheet and is saved as CSV or XLSX.", True)]) from None
 
 
+MODEL_MAGIC = b"EVALKIT-MODEL 1\n"
+"""First line of a model file written by ``evalkit train``; the second is its HMAC-SHA256 signature."""
+MODEL_KEY_ENV = "EVALKIT_MODEL_KEY"
+
+
+def _model_key() -> bytes:
+    """The key that signs models: ``$EVALKIT_MODEL_KEY``, else a random key kept in ``~/.config/evalkit/model.key``."""
+    import secrets
+
+    if os.environ.get(MODEL_KEY_ENV):
+        return os.environ[MODEL_KEY_ENV].encode("utf-8")
+    path = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "evalkit" / "model.key"
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first
+            return path.read_text(encoding="utf-8").strip().encode("utf-8")
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text(encoding="utf-8").strip().encode("utf-8")
+
+
+def _signature(payload: bytes) -> bytes:
+    import hashlib
+    import hmac
+
+    return hmac.new(_model_key(), payload, hashlib.sha256).hexdigest().encode("ascii")
+
+
+def save_model(model, path) -> Path:
+    """Write a fitted model as evalkit's signed file: magic line, HMAC-SHA256 line, joblib bytes.
+
+    Parameters
+    ----------
+    model : ThemeClassifier
+    path : path-like
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    import joblib
+
+    buffer = io.BytesIO()
+    joblib.dump(model, buffer)
+    payload = buffer.getvalue()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(MODEL_MAGIC + _signature(payload) + b"\n" + payload)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
 def _load_model(path):
-    """Load a saved ThemeClassifier and check it has the interface the pipeline uses."""
+    """Load a model evalkit wrote and signed; anything else is refused before it is unpickled."""
+    import hmac
+
     import joblib
 
     path = Path(path)
     if not path.is_file():
         raise EvalkitError(f"{path}: model file not found; create one with 'evalkit train'.")
+    data = path.read_bytes()
+    head, _, rest = data.partition(b"\n")
+    signature, _, payload = rest.partition(b"\n")
+    if head + b"\n" != MODEL_MAGIC or not hmac.compare_digest(signature, _signature(payload)):
+        raise EvalkitError(f"{path}: not a model written by 'evalkit train' with this machine's key (or changed "
+                           "since), so it is not opened: a model file can run any code when loaded. Re-create it "
+                           f"with 'evalkit train', or set {MODEL_KEY_ENV} to the key it was signed with.")
     try:
-        model = joblib.load(path)
+        model = joblib.load(io.BytesIO(payload))
     except Exception as err:
         raise EvalkitError(f"{path}: could not load the model ({type(err).__name__}: {err}); "
                            f"re-create it with 'evalkit train'.") from None
@@ -182,14 +264,15 @@ def model_codes(model, docs: list[str]) -> pd.DataFrame:
 
 
 def _csv_row(values) -> str:
-    """One CSV row (minimal quoting, no line ending)."""
+    """One CSV row (minimal quoting, no line ending); text that a spreadsheet would run is neutralised."""
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerow(values)
+    csv.writer(buf, lineterminator="\n").writerow([neutralise_formula(v) for v in values])
     return buf.getvalue()[:-1]
 
 
 def _csv_field(value: str) -> str:
-    """Quote one CSV field when it holds a comma, quote or line break."""
+    """Quote one CSV field when it holds a comma, quote or line break; neutralise formula-like text."""
+    value = neutralise_formula(value)
     if any(ch in value for ch in ',"\n\r'):
         return '"' + value.replace('"', '""') + '"'
     return value
@@ -251,7 +334,7 @@ def _expand(docs: np.ndarray, row_gid: np.ndarray, n_docs: int) -> tuple[np.ndar
 
 
 def _code_chunk(memo: _Memo, texts: list[str], ids, rules: RuleCoder, sentiment: SentimentCoder,
-                model) -> tuple[str, dict[str, int]]:
+                model, redactor=None) -> tuple[str, dict[str, int]]:
     """CSV text of one chunk (row order, then rules/model codes) and counts of what was written."""
     codes, uniques = pd.factorize(pd.Series(texts, dtype=object), sort=False)
     gids = np.empty(len(uniques), dtype=np.int64)
@@ -265,6 +348,8 @@ def _code_chunk(memo: _Memo, texts: list[str], ids, rules: RuleCoder, sentiment:
         gids[i] = g
     if new:
         offset = len(memo.gid) - len(new)
+        if redactor is not None:  # evidence never carries a personal detail; each distinct answer once
+            new = redactor.redact_many(new)
         pt = ProcessedTexts(new)
         memo.add("rules", rules.code_docs(pt), offset)
         memo.add_sentiment(new, sentiment.score_docs(new))
@@ -340,14 +425,22 @@ def code_file(input, text_column, out, codebook=None, model=None, id_column=None
     rules = RuleCoder(load_codebook(codebook if codebook is not None else "default"))
     sentiment = SentimentCoder()
     clf = _load_model(model) if model is not None else None
+    from evalkit.privacy.redact import Redactor
+
+    redactor = Redactor()
     wanted = {text_column: "text"}
     if id_column is not None:
         wanted[id_column] = "id"
     memo = _Memo()
     counts = dict.fromkeys([*_SOURCES, "no theme"], 0)
     n_rows = 0
-    out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp.open("w").close()
+    except OSError as err:
+        raise EvalkitError(f"{out}: cannot write the coded table there ({err.strerror}); choose a folder you "
+                           "can write to with --out.") from None
     bar = tqdm(unit=" rows", disable=not progress, desc=f"coding {Path(input).name}")
     try:
         with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
@@ -358,7 +451,7 @@ def code_file(input, text_column, out, codebook=None, model=None, id_column=None
                 texts = chunk[text_column].tolist()
                 ids = (chunk[id_column].to_numpy(dtype=object) if id_column is not None
                        else np.arange(first_row, first_row + len(chunk)))
-                text, chunk_counts = _code_chunk(memo, texts, ids, rules, sentiment, clf)
+                text, chunk_counts = _code_chunk(memo, texts, ids, rules, sentiment, clf, redactor)
                 for source, n in chunk_counts.items():
                     counts[source] += n
                 fh.write(text)
@@ -393,7 +486,7 @@ def _read_all(path, columns: dict[str, str]) -> pd.DataFrame:
 
 
 def train_file(input, text_column, label_columns, out, seed=0) -> str:
-    """Train a ThemeClassifier on a coded file and save it with joblib.
+    """Train a ThemeClassifier on a coded file and save it signed (see :func:`save_model`).
 
     Parameters
     ----------
@@ -423,8 +516,6 @@ def train_file(input, text_column, label_columns, out, seed=0) -> str:
         Missing columns, or multi-label cells other than 0/1/blank (every bad cell listed by
         row and column).
     """
-    import joblib
-
     from evalkit.coding.classifier import ThemeClassifier
 
     labels = [label_columns] if isinstance(label_columns, str) else list(label_columns)
@@ -458,10 +549,7 @@ def train_file(input, text_column, label_columns, out, seed=0) -> str:
         kind = f"{len(labels)} themes"
     clf = ThemeClassifier(random_state=seed).fit(texts, y)
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    joblib.dump(clf, tmp)
-    os.replace(tmp, out)
+    save_model(clf, out)
     notes = ([f"{skipped} rows without a label"] if skipped else []) + \
         ([f"{no_answer} rows with no answer (blank or a placeholder such as 'Did not answer')"] if no_answer else [])
     left_out = f" ({' and '.join(notes)} left out)" if notes else ""

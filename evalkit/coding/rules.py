@@ -13,7 +13,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from evalkit.coding.codebook import REGEX_PREFIX, Codebook, load_codebook
+from evalkit.coding.codebook import REGEX_PREFIX, Codebook, compile_pattern, load_codebook
+from evalkit.errors import CodebookError
 from evalkit.coding.text import CLAUSE_BREAKS, NEGATION_CUES, NEGATION_WINDOW, ProcessedTexts, pattern_stems
 
 CODE_COLUMNS = ["response_id", "theme_id", "source", "score", "evidence"]
@@ -22,6 +23,19 @@ CODE_COLUMNS = ["response_id", "theme_id", "source", "score", "evidence"]
 _BREAK_RE = re.compile(r"[,;:()!?\u2013\u2014]|\s-\s|\b(?:" + "|".join(
     sorted(w for w in CLAUSE_BREAKS if w.isalpha())) + r")\b", re.IGNORECASE)
 _WORDS_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
+
+
+REGEX_SECONDS_PER_MB = 20.0
+"""Time one ``re:`` pattern may take per megabyte of answers before coding stops with a message."""
+
+
+def _finditer(rx, text: str, seconds: float, theme: str):
+    """Matches of a compiled ``regex`` pattern; a pattern that runs past ``seconds`` is a CodebookError."""
+    try:
+        yield from rx.finditer(text, timeout=seconds)
+    except TimeoutError:
+        raise CodebookError(f"theme {theme!r}: the regular expression re:{rx.pattern} took over {seconds:.0f} s "
+                            "(catastrophic backtracking); rewrite it without a repeat inside a repeat") from None
 
 
 def _regex_negated(sentence: str, start: int) -> bool:
@@ -89,11 +103,11 @@ class RuleCoder:
         self.rollup = rollup
         self._theme_ids = list(self.codebook.themes)
         self._plain: list[tuple[int, tuple[str, ...]]] = []
-        self._regex: list[tuple[int, re.Pattern]] = []
+        self._regex: list[tuple[int, object]] = []
         for ti, tid in enumerate(self._theme_ids):
             for pattern in self.codebook.themes[tid].patterns:
                 if pattern.startswith(REGEX_PREFIX):
-                    self._regex.append((ti, re.compile(pattern[len(REGEX_PREFIX):], re.IGNORECASE | re.MULTILINE)))
+                    self._regex.append((ti, compile_pattern(pattern[len(REGEX_PREFIX):])))
                 else:
                     stems = pattern_stems(pattern)
                     if stems:
@@ -123,8 +137,9 @@ class RuleCoder:
         regex_rows = []
         if self._regex and pt.sentences:
             joined, starts = _joined_sentences(pt)
+            limit = REGEX_SECONDS_PER_MB * max(1.0, len(joined) / 1e6)
             for ti, rx in self._regex:
-                for m in rx.finditer(joined):
+                for m in _finditer(rx, joined, limit, self._theme_ids[ti]):
                     if "\n" in m.group(0):
                         continue
                     sid = int(np.searchsorted(starts, m.start(), side="right")) - 1

@@ -199,7 +199,8 @@ class CoderStore:
         self._lock_path = self.store_dir / f"{self.slug}.lock"
         self._codes: dict[Key, AnswerCodes] = {}
         self._added: dict[str, AddedTheme] = {}
-        self._inode: int | None = None
+        self._generation: str | None = None
+        self._next = _new_generation(_normalised_name(coder), [])  # the first file's generation
         self._offset = 0
         self._line_number = 0
         self.damaged_lines: list[int] = []
@@ -211,6 +212,7 @@ class CoderStore:
                 "set `store_dir` to a folder you can write to"
             ) from exc
         with _locked(self._lock_path):
+            self._remove_stale_temporaries()
             self._sync()
 
     # ---- reading -------------------------------------------------------------------------
@@ -385,8 +387,7 @@ class CoderStore:
         """
         with _locked(self._lock_path):
             self._sync()
-            lines = [self._header()]
-            lines += [_dumps(_added_event(theme)) for theme in self._added.values()]
+            lines = [_dumps(_added_event(theme)) for theme in self._added.values()]
             for (response_id, question), value in self._codes.items():
                 if value.is_empty:
                     continue
@@ -402,7 +403,8 @@ class CoderStore:
                         }
                     )
                 )
-            data = "".join(line + "\n" for line in lines).encode("utf-8")
+            self._next = _new_generation(self._generation or "", lines)
+            data = "".join(line + "\n" for line in [self._header()] + lines).encode("utf-8")
             tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
             try:
                 fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
@@ -418,14 +420,40 @@ class CoderStore:
                 raise
             _fsync_dir(self.store_dir)
             self.damaged_lines = []
-            self._inode = None
+            self._generation = None
             self._sync()
 
     # ---- internals -----------------------------------------------------------------------
 
     def _header(self) -> str:
-        """The journal's first line, naming its format and coder."""
-        return _dumps({"evalkit_coding_journal": JOURNAL_FORMAT, "coder": self.coder})
+        """The journal's first line: its format, coder and a generation id no other journal file will have.
+
+        Compaction replaces the file; readers notice by the generation, not by the inode, which
+        ext4 hands out again after two compactions (and then one panel's compaction erased the
+        clicks of another panel of the same coder).
+        """
+        return _dumps({"evalkit_coding_journal": JOURNAL_FORMAT, "coder": self.coder, "generation": self._next})
+
+    def _remove_stale_temporaries(self) -> None:
+        """Delete temporary files of compactions that were killed (called under the lock, so none is live)."""
+        for tmp in self.store_dir.glob(f".{self.path.name}.*.tmp"):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+    def _file_generation(self) -> str | None:
+        """The generation id in the journal's first line ("" for journals written before generations)."""
+        try:
+            with open(self.path, "rb") as handle:
+                first = handle.readline()
+        except FileNotFoundError:
+            return None
+        if not first.endswith(b"\n"):
+            return ""
+        try:
+            header = json.loads(first.decode("utf-8"))
+        except ValueError:
+            return ""
+        return str(header.get("generation", "")) if isinstance(header, dict) else ""
 
     def _record(self, event: dict, response_id, question) -> None:
         """Append one event about an answer (see ``_append``)."""
@@ -483,10 +511,11 @@ class CoderStore:
             stat = self.path.stat()
         except FileNotFoundError:
             return
-        if stat.st_ino != self._inode or stat.st_size < self._offset:
+        generation = self._file_generation()
+        if generation != self._generation or stat.st_size < self._offset:
             self._codes, self._added, self._offset, self._line_number = {}, {}, 0, 0
             self.damaged_lines = []
-            self._inode = stat.st_ino
+            self._generation = generation
         with open(self.path, "rb") as handle:
             handle.seek(self._offset)
             chunk = handle.read()
@@ -525,6 +554,18 @@ class CoderStore:
                 f"{self.path}: this journal belongs to coder {header.get('coder')!r}, not "
                 f"{self.coder!r}; do not rename or copy coders' files"
             )
+
+
+def _new_generation(previous: str, lines: list[str]) -> str:
+    """The next journal generation: a hash chained on the generation it replaces and its content.
+
+    Deterministic (identical clicks give identical bytes), and never the same as any earlier
+    generation of the journal short of a SHA-256 collision, because each one hashes the last.
+    """
+    digest = hashlib.sha256(previous.encode("utf-8"))
+    for line in lines:
+        digest.update(line.encode("utf-8") + b"\n")
+    return digest.hexdigest()[:32]
 
 
 def _dumps(event: dict) -> str:

@@ -14,7 +14,7 @@ from evalkit.programme.spec import (COLUMN_TYPES, DEFAULT_MISSING_VALUES, IMPLIE
 
 _TOP_KEYS = ("programme", "projects", "sources")
 _KNOWN_TOP = _TOP_KEYS + ("scales", "codebook", "ground_truth", "double_coding", "member_checks", "privacy",
-                          "report", "missing_values")
+                          "report", "missing_values", "allow_paths_outside")
 _KNOWN_SOURCE = ("path", "sheet", "id_column", "project_column", "respondent_column", "question_column",
                  "questions", "label", "description", "columns")
 _KNOWN_COLUMN = ("type", "label", "scale", "choices", "min", "max", "integer", "demographic", "required",
@@ -23,6 +23,37 @@ _KNOWN_SCALE = ("labels", "kind", "higher_is_better", "missing")
 _KNOWN_REPORT = ("seed", "suppression", "quotes_per_question", "survey", "role_column", "facts", "outcomes",
                  "codes", "invited_column")
 CODE_CHOICES = ("rules", "agreed")
+MAX_CONFIG_BYTES = 2 * 1024 * 1024
+MAX_ALIASES = 200
+MAX_DEPTH = 64
+MAX_NODES = 200_000
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses alias bombs ("billion laughs") and very deep nesting.
+
+    A 7.9 KB config whose aliases expand to gigabytes, or one nested 100,000 levels deep, must
+    end in a message, not a MemoryError or RecursionError.
+    """
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._aliases = 0
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                raise yaml.YAMLError(f"more than {MAX_ALIASES} aliases (*name); a config never needs that many, "
+                                     "and many nested aliases can expand to gigabytes")
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.YAMLError(f"nested more than {MAX_DEPTH} levels deep")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 class ProgrammeConfigError(ConfigError):
@@ -54,6 +85,34 @@ class ProgrammeConfig:
     names: tuple[str, ...] = ()
     report_settings: dict = field(default_factory=dict)
     missing_values: tuple[str, ...] = DEFAULT_MISSING_VALUES
+
+
+def _check_expanded_size(root) -> None:
+    """Raise YAMLError when the document, with every alias expanded, has more than MAX_NODES nodes."""
+    sizes: dict[int, int] = {}
+    visiting: set[int] = set()
+
+    def size(node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in visiting:
+            raise yaml.YAMLError("an alias refers to the node that contains it (a loop)")
+        visiting.add(key)
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(child) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        visiting.discard(key)
+        sizes[key] = total
+        if total > MAX_NODES:
+            raise yaml.YAMLError(f"with its aliases (*name) expanded the config would have over {MAX_NODES:,} "
+                                 "values (an 'alias bomb'); write the values out instead of nesting aliases")
+        return total
+
+    if root is not None:
+        size(root)
 
 
 def _closest(word: str, options) -> str:
@@ -91,13 +150,27 @@ def _read_yaml(config_path: Path, label: str):
         hint = " (it is a folder; give the programme.yml inside it)" if config_path.is_dir() else ""
         raise ProgrammeConfigError([Problem(label, None, None,
             f"config file not found{hint}; check the path, e.g. --config data/sample/programme.yml", True)])
+    if config_path.stat().st_size > MAX_CONFIG_BYTES:
+        raise ProgrammeConfigError([Problem(label, None, None,
+            f"config is over {MAX_CONFIG_BYTES // (1024 * 1024)} MB; a programme config is a few KB of YAML. "
+            "Check you gave the config, not a data file", True)])
     try:
         text = config_path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as err:
         raise ProgrammeConfigError([Problem(label, None, None,
             f"config is not UTF-8 text (byte {err.start}); save it as UTF-8", True)]) from None
     try:
-        document = yaml.safe_load(text)
+        loader = _BoundedLoader(text)
+        try:
+            node = loader.get_single_node()
+            _check_expanded_size(node)
+            document = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except RecursionError:
+        raise ProgrammeConfigError([Problem(label, None, None,
+            f"config is nested too deeply to be a programme config (more than {MAX_DEPTH} levels); fix the YAML",
+            True)]) from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         row = None if mark is None else mark.line + 1
@@ -304,10 +377,39 @@ def _parse_projects(raw, out: _Collector) -> list[dict]:
     return projects
 
 
-def _optional_file(raw: dict, key: str, root: Path) -> tuple[str, Path] | None:
-    """Return (as written, absolute path) for an optional file key."""
+def check_inside(path: Path, root: Path, key: str, out: _Collector, allow: bool) -> bool:
+    """Record a problem (and return False) when ``path``, symlinks followed, lies outside the programme folder.
+
+    Absolute paths, ``../`` and symbolic links could otherwise make a config read (and echo in
+    messages) any file on the machine; ``allow_paths_outside: true`` at the top of the config
+    allows them on purpose.
+    """
+    if allow:
+        return True
+    try:
+        inside = path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):
+        inside = False
+    if not inside:
+        out.add(key, f"{path} is outside the programme's folder ({root}); move the file into that folder, "
+                "or add allow_paths_outside: true at the top of the config if this is on purpose")
+    return inside
+
+
+def _optional_file(raw: dict, key: str, root: Path, out: _Collector | None = None, allow: bool = True,
+                   where: str | None = None) -> tuple[str, Path] | None:
+    """Return (as written, absolute path) for an optional file key, checked to lie inside the programme folder."""
     value = raw.get(key)
-    return None if value in (None, "") else (str(value), root / str(value))
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        if out is not None:
+            out.add(where or key, f"{key} must be a file path (text), not {value!r}")
+        return None
+    path = root / value
+    if out is not None and not check_inside(path, root, where or key, out, allow):
+        return None
+    return (value, path)
 
 
 def _is_member_check_file(path: Path) -> bool:
@@ -459,19 +561,37 @@ def parse_config(config_path) -> ProgrammeConfig:
     if not isinstance(names, list):
         out.add("privacy.names", "names must be a list of first names, e.g. [Priya, Tom]")
         names = []
+    elif any(not isinstance(n, str) or not n.strip() for n in names):
+        bad = next(n for n in names if not isinstance(n, str) or not n.strip())
+        out.add("privacy.names", f"every entry of names must be a name written as text, not {bad!r}; "
+                "remove blank entries and put quotes around names YAML reads as numbers or yes/no")
+        names = [n for n in names if isinstance(n, str)]
+    allow_outside = document.get("allow_paths_outside", False)
+    if not isinstance(allow_outside, bool):
+        out.add("allow_paths_outside", "allow_paths_outside must be true or false")
+        allow_outside = False
+    for spec in sources.values():
+        check_inside(spec.path, root, f"sources.{spec.name}.path", out, allow_outside)
+    salt_file = _optional_file(privacy, "salt_file", root, out, allow_outside, "privacy.salt_file")
+    ground_truth = _optional_file(document, "ground_truth", root, out, allow_outside)
+    double_coding = _optional_file(document, "double_coding", root, out, allow_outside)
     member_checks, member_check_files = _member_checks(document.get("member_checks"), config_path.parent, out)
+    if member_checks is not None and check_inside(member_checks[1], root, "member_checks", out, allow_outside):
+        for path in member_check_files:
+            check_inside(path, root, "member_checks", out, allow_outside)
+    codebook = document.get("codebook", "default")
+    if codebook not in (None, "default"):
+        check_inside(root / str(codebook), root, "codebook", out, allow_outside)
     if out.problems:
         raise ProgrammeConfigError(out.problems)
-    codebook = document.get("codebook", "default")
     codebook_path = DEFAULT_CODEBOOK if codebook in (None, "default") else root / str(codebook)
     return ProgrammeConfig(
         config_path=config_path, root=root, name=str(meta["name"]),
         synthetic=bool(meta.get("synthetic", False)), description=str(meta.get("description") or ""),
         scales=scales, projects=projects, sources=sources, codebook_path=codebook_path,
-        ground_truth=_optional_file(document, "ground_truth", root),
-        double_coding=_optional_file(document, "double_coding", root),
+        ground_truth=ground_truth, double_coding=double_coding,
         member_checks=member_checks, member_check_files=member_check_files,
-        salt_file=_optional_file(privacy, "salt_file", root),
+        salt_file=salt_file,
         names=tuple(str(n).strip() for n in names if str(n).strip()),
         report_settings=dict(report), missing_values=missing_values,
     )

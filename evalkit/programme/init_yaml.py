@@ -238,6 +238,10 @@ def programme_yaml(name: str, projects: list[tuple[str, str]], sources: list[Sou
     found = ", ".join(f"{quote(p)} ({n:,} cell{'s' * (n != 1)})" for p, n in seen.items()) or "none"
     lines += comment(f"check: add any other placeholder the export uses. Seen in the files: {found}")
     lines.append(f"missing_values: {flow(missing_values)}")
+    if any(s.path.startswith("../") or s.path.startswith("/") for s in sources):
+        lines += [""] + comment("The data files lie outside this config's folder: evalkit reads them only "
+                                "because of this line. Move them beside the config and remove it if you can.")
+        lines.append("allow_paths_outside: true")
     scale_names, scales = name_scales(sources)
     if scales:
         lines += ["", "scales:"]

@@ -39,13 +39,14 @@ def _long_table(entry, columns, fatal: list[Problem]):
 
 
 def _check_codes(raw, file: str, config: ProgrammeConfig, ids: dict[str, set], themes: set[str] | None,
-                 problems: list[Problem]) -> pd.DataFrame:
+                 problems: list[Problem], loaded: dict[str, set] | None = None) -> pd.DataFrame:
     """Return the code rows that point at a known answer and theme; record a problem for each other row.
 
     A code is kept when its source is a source of the config, its column one of that source's
-    free-text columns and its response id a row of that source (loaded or quarantined); rows
-    set aside are counted through ``problems``. A theme the codebook lacks (a coder's own, new
-    theme) is kept, with one warning per theme.
+    free-text columns and its response id a row of that source that loaded; a code of a
+    quarantined row is set aside too (its answer reaches no report), and every row set aside
+    is counted through ``problems``. A theme the codebook lacks (a coder's own, new theme) is
+    kept, with one warning per theme.
     """
     frame = raw.frame
     bad = pd.Series("", index=frame.index, dtype=object)
@@ -66,6 +67,11 @@ def _check_codes(raw, file: str, config: ProgrammeConfig, ids: dict[str, set], t
         bad[part.index[unknown]] = (f"no row of {source} has this id (column {spec.id_column}); "
                                     "correct the id or delete the code")
         where[part.index[unknown]] = "response_id"
+        if loaded is not None:
+            held = ~wrong_column & ~unknown & ~part["response_id"].isin(loaded.get(source, set()))
+            bad[part.index[held]] = (f"the answer this code is for was quarantined (row of {source} with a "
+                                     "problem, listed above), so no report uses it; fix that row")
+            where[part.index[held]] = "response_id"
     if themes is not None:
         unknown_theme = (bad == "") & (frame["theme_id"] != "") & ~frame["theme_id"].isin(themes)
         for theme, part in frame[unknown_theme].groupby("theme_id", sort=True):
@@ -144,6 +150,7 @@ def _assemble(config_path, require_salt: bool = True) -> tuple[Programme | None,
     project_ids = [p["project_id"] for p in config.projects]
     tables, quarantines, row_problems, counts, warnings = {}, [], [], [], []
     ids: dict[str, set] = {}
+    loaded_ids: dict[str, set] = {}
     files = {"config": config.config_path}
     for name, spec in config.sources.items():
         files[f"source:{name}"] = spec.path
@@ -158,6 +165,7 @@ def _assemble(config_path, require_salt: bool = True) -> tuple[Programme | None,
             continue
         result = check_source(spec, raw, project_ids, config.missing_values)
         ids[name] = set(raw.frame[spec.id_column])
+        loaded_ids[name] = set(result.table[spec.id_column].dropna().astype(str))
         tables[name] = result.table
         quarantines.append(result.quarantine)
         row_problems.extend(result.problems)
@@ -169,10 +177,11 @@ def _assemble(config_path, require_salt: bool = True) -> tuple[Programme | None,
     ground_truth = double_coding = None
     raw_truth = _long_table(config.ground_truth, GROUND_TRUTH_COLUMNS, fatal)
     if raw_truth is not None:
-        ground_truth = _check_codes(raw_truth, config.ground_truth[0], config, ids, themes, code_problems)
+        ground_truth = _check_codes(raw_truth, config.ground_truth[0], config, ids, themes, code_problems, loaded_ids)
     raw_double = _long_table(config.double_coding, DOUBLE_CODING_COLUMNS, fatal)
     if raw_double is not None:
-        double_coding = _check_codes(raw_double, config.double_coding[0], config, ids, themes, code_problems)
+        double_coding = _check_codes(raw_double, config.double_coding[0], config, ids, themes, code_problems,
+                                     loaded_ids)
     _member_check_problems(config, themes, fatal)
     for key, entry in (("ground_truth", config.ground_truth), ("double_coding", config.double_coding)):
         if entry is not None:

@@ -10,7 +10,39 @@ import pandas as pd
 from evalkit.errors import ConfigError, Problem
 from evalkit.programme.spec import COLUMN_TYPES, SourceSpec
 from evalkit.csvio import write_csv
-from evalkit.xlsx import neutralise_formula
+
+
+def redact_record(record: str, problem: str, redact) -> tuple[str, str]:
+    """Redact one quarantined row's raw cells and its problem message, before any truncating or escaping.
+
+    The record is JSON: read as JSON, its newlines and quotes would be ``\\n`` and ``\\"`` and
+    hide a phone number split over two lines from the patterns. So each raw cell is redacted
+    first and the JSON written again; each value the message quotes (cut at 40 characters, so
+    ``07700 90…`` would slip through) is replaced by the same cut of its redacted cell, then the
+    whole message is redacted.
+    """
+    import json
+
+    from evalkit.programme.columns import shown
+
+    try:
+        cells = json.loads(record) if isinstance(record, str) else {}
+    except ValueError:
+        cells = {}
+    if not isinstance(cells, dict):
+        cells = {}
+    text = problem if isinstance(problem, str) else ""
+    clean = {}
+    for key, value in cells.items():
+        value = value if isinstance(value, str) else str(value)
+        redacted = redact(value)
+        clean[key] = redacted
+        if redacted != value and value:
+            quoted = shown(pd.Series([value])).iloc[0]
+            text = text.replace(quoted, shown(pd.Series([redacted])).iloc[0])
+            text = text.replace(value, redacted)
+    out_record = json.dumps(clean, ensure_ascii=False) if cells else (redact(record) if isinstance(record, str) else record)
+    return out_record, redact(text) if text else text
 
 
 @dataclass(eq=False)
@@ -151,7 +183,7 @@ class Programme:
     def write_quarantine(self, out_dir, redact=None) -> Path:
         """Write the quarantine to ``out_dir/quarantine.csv`` (UTF-8 with BOM for Excel, same bytes every run).
 
-        Cells that a spreadsheet would run as formulas are neutralised.
+        Cells that a spreadsheet would run as formulas are neutralised (:func:`evalkit.csvio.write_csv`).
 
         Parameters
         ----------
@@ -171,10 +203,11 @@ class Programme:
         path = out_dir / "quarantine.csv"
         safe = self.quarantine.copy()
         if redact is not None:
-            for column in ("problem", "record"):
-                safe[column] = safe[column].map(lambda v: redact(v) if isinstance(v, str) else v)
-        for column in ("column", "problem", "record", "file", "source"):
-            safe[column] = safe[column].map(neutralise_formula)
+            pairs = [redact_record(record, problem, redact)
+                     for record, problem in zip(safe["record"].tolist(), safe["problem"].tolist())]
+            safe["record"] = [r for r, _ in pairs]
+            safe["problem"] = [p for _, p in pairs]
+            safe["column"] = safe["column"].map(lambda v: redact(v) if isinstance(v, str) else v)
         return write_csv(safe, path)
 
     def summary(self) -> str:

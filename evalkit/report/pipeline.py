@@ -12,8 +12,10 @@ import multiprocessing
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -21,7 +23,7 @@ from pathlib import Path
 
 import nbformat
 
-from evalkit.errors import ReportError
+from evalkit.errors import EvalkitError, ReportError
 from evalkit.paths import NOTEBOOKS_DIR
 from evalkit.report import manifest as mf
 from evalkit.report.render import Page, index_page, notebook_body, page
@@ -161,7 +163,8 @@ def _scrub(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def _footer(provenance: dict) -> str:
-    inputs = ", ".join(f"{html.escape(k)} {v[:12]}" for k, v in sorted(provenance["inputs"].items()))
+    inputs = ", ".join(f"{html.escape(k)} {v[:12]}" if k != "salt_file" else "a pseudonym salt"
+                       for k, v in sorted(provenance["inputs"].items()))
     return (
         f"<p>Built by evalkit {html.escape(provenance['evalkit'])} from inputs: {inputs}. "
         f"Codebook {html.escape(provenance['codebook'])}. Full provenance (parameters, package versions, commit) "
@@ -206,38 +209,98 @@ def _run_job(job: Job, config_rel: str, out_dir: str, footer: str, notebooks_dir
         error = {"cell_index": None, "ename": type(exc).__name__, "evalue": str(exc)}
     if ipynb_path.exists():
         nb = _scrub(nbformat.read(ipynb_path, as_version=4))
-        _write_text(ipynb_path, nbformat.writes(nb) + "\n")
+        _write_text(ipynb_path, nbformat.writes(nb) + "\n", root=out)
         if error is None:
-            _write_text(out / job.html_name, page(notebook_body(nb), title=job.title, footer=footer, easy_read=job.easy_read))
+            _write_text(out / job.html_name, page(notebook_body(nb), title=job.title, footer=footer,
+                                                  easy_read=job.easy_read), root=out)
     return job.name, time.perf_counter() - start, error
 
 
-def _write_text(path: Path, text: str) -> None:
-    """Write text atomically with Unix newlines."""
+def _write_text(path: Path, text: str, root: Path | None = None) -> None:
+    """Write text atomically with Unix newlines; refuse any path that would leave ``root``."""
+    if root is not None and not Path(os.path.abspath(path)).is_relative_to(Path(os.path.abspath(root))):
+        raise ReportError(str(path), None, "UnsafePath", f"refused to write outside the output folder {root}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8", newline="\n")
-    os.replace(tmp, path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8", newline="\n")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
-def _job_key(job: Job, provenance: dict, notebooks_dir: Path) -> str:
+def _job_key(job: Job, provenance: dict, notebooks_dir: Path, secret: str = "") -> str:
+    """Everything a page reads: its notebook, parameters, every input file, the salt (keyed), code and versions."""
     notebook_hash = mf.sha256_file(notebooks_dir / job.notebook)
     return mf.sha256_text(mf.dumps({"notebook": notebook_hash, "job": job.name, "parameters": job.parameters,
                                     "inputs": provenance["inputs"], "code": provenance["code"],
-                                    "versions": provenance["versions"]}))
+                                    "versions": provenance["versions"], "settings": provenance["report_settings"],
+                                    "embedding_model": provenance.get("embedding_model"), "secret": secret}))
 
 
 def _load_cache(out: Path) -> dict:
     import json
 
     try:
-        return json.loads((out / CACHE_FILE).read_text(encoding="utf-8"))
+        cache = json.loads((out / CACHE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return cache if isinstance(cache, dict) else {}
+
+
+def _cache_entry(out: Path, job: Job, key: str) -> dict:
+    """The cache entry of a finished page: its key and the hashes of the files it wrote."""
+    return {"key": key, "html": mf.sha256_file(out / job.html_name), "ipynb": mf.sha256_file(out / job.ipynb_name)}
+
+
+def _is_cached(out: Path, job: Job, entry, key: str) -> bool:
+    """True when the page on disk is exactly the one a previous run wrote for this key."""
+    if not isinstance(entry, dict) or entry.get("key") != key:
+        return False
+    try:
+        return (mf.sha256_file(out / job.html_name) == entry.get("html")
+                and mf.sha256_file(out / job.ipynb_name) == entry.get("ipynb"))
+    except OSError:
+        return False
+
+
+BUNDLE_PREFIX = "evalkit-bundle-"
+
+
+def _private_bundle() -> Path:
+    """A new private folder for the prepared report (raw data, salt), outside any output folder.
+
+    Folders left by earlier builds that were killed (their process no longer exists) are removed first.
+    """
+    temp = Path(tempfile.gettempdir())
+    for old in temp.glob(f"{BUNDLE_PREFIX}*"):
+        pid = old.name[len(BUNDLE_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{BUNDLE_PREFIX}{os.getpid()}-"))  # mode 0700
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+class OutputFolderError(EvalkitError):
+    """The output folder cannot be created or written."""
+
+
+def _terminate(signum, frame):
+    """Turn SIGTERM into SystemExit so the private bundle is removed on the way out."""
+    raise SystemExit(128 + signum)
 
 
 def build_reports(config: str | os.PathLike, out_dir: str | os.PathLike, *, jobs: int | None = None,
@@ -263,13 +326,22 @@ def build_reports(config: str | os.PathLike, out_dir: str | os.PathLike, *, jobs
     BuildResult
         Per-notebook outcomes; ``ok`` is False if any notebook failed.
     """
-    from evalkit.report.data import load_report_programme, prepare_bundle, provenance_for, write_quarantine
+    from evalkit.report.data import (load_report_programme, prepare_bundle, provenance_for, secret_inputs_key,
+                                     write_quarantine)
 
     config = Path(config)
     out = Path(out_dir)
     notebooks = Path(notebooks_dir) if notebooks_dir is not None else NOTEBOOKS_DIR
-    (out / "notebooks").mkdir(parents=True, exist_ok=True)
-    programme = load_report_programme(config)
+    programme = load_report_programme(config)  # a bad config fails before anything is created
+    try:
+        (out / "notebooks").mkdir(parents=True, exist_ok=True)
+        probe = out / f".evalkit-write-test.{os.getpid()}"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as err:
+        raise OutputFolderError(f"{out}: cannot write the reports there ({err.strerror}); choose a folder you can "
+                                "write to with --out") from None
+    (out / ".report-bundle.pkl").unlink(missing_ok=True)  # left inside the output folder by an older evalkit
     provenance = provenance_for(programme)
     footer = _footer(provenance)
     config_rel = os.path.relpath(config.resolve(), out.resolve())
@@ -277,23 +349,32 @@ def build_reports(config: str | os.PathLike, out_dir: str | os.PathLike, *, jobs
 
     planned = plan_jobs(programme, programme.report_settings)
     cache = _load_cache(out) if use_cache else {}
-    keys = {job.name: _job_key(job, provenance, notebooks) for job in planned}
+    secret = secret_inputs_key(programme)
+    keys = {job.name: _job_key(job, provenance, notebooks, secret) for job in planned}
     outcomes: dict[str, JobOutcome] = {}
     workers = max(1, jobs or os.cpu_count() or 1)
     ctx = multiprocessing.get_context("spawn")
-    bundle = out.resolve() / ".report-bundle.pkl"  # kernels run inside the output folder: use an absolute path
-    stale = {j.name for j in planned if not (cache.get(j.name) == keys[j.name] and (out / j.html_name).exists()
-                                             and (out / j.ipynb_name).exists())}
-    if stale:
-        _progress("preparing  shared data (coding, sentiment, profiles, synthesis)")
-        prepare_bundle(config, int(programme.report_settings.get("seed", 0)), bundle, programme=programme)
+    stale = {j.name for j in planned if not _is_cached(out, j, cache.get(j.name), keys[j.name])}
+    for name in stale:  # forget stale pages before running: a build killed midway never looks finished
+        cache.pop(name, None)
+    cache = {name: cache[name] for name in keys if name in cache}
+    _write_text(out / CACHE_FILE, mf.dumps(cache), root=out)
+    folder = _private_bundle() if stale else None
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
     try:
-        _run_jobs(planned, stale, cache, keys, outcomes, out, footer, config_rel, notebooks,
-                    bundle if stale else None, workers, ctx)
+        bundle = None
+        if folder is not None:
+            _progress("preparing  shared data (coding, sentiment, profiles, synthesis)")
+            bundle = prepare_bundle(config, int(programme.report_settings.get("seed", 0)), folder / "report.pkl",
+                                    programme=programme)
+        _run_jobs(planned, stale, cache, keys, outcomes, out, footer, config_rel, notebooks, bundle, workers, ctx)
     finally:
-        bundle.unlink(missing_ok=True)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     ordered = [outcomes[j.name] for j in planned]
-    _write_text(out / CACHE_FILE, mf.dumps(cache))
     _write_index_and_manifest(programme, out, ordered, provenance, footer)
     return BuildResult(out, ordered, quarantined=len(programme.quarantine))
 
@@ -301,7 +382,9 @@ def build_reports(config: str | os.PathLike, out_dir: str | os.PathLike, *, jobs
 def _run_jobs(planned, stale, cache, keys, outcomes, out, footer, config_rel, notebooks, bundle, workers, ctx) -> None:
     """Run the stale notebooks in parallel, slowest first, recording outcomes and cache keys."""
     threads = max(1, (os.cpu_count() or 1) // workers)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    from evalkit.report.kernels import die_with_parent
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=die_with_parent) as pool:
         futures = {}
         for job in _longest_first(planned):
             if job.name not in stale:
@@ -313,10 +396,14 @@ def _run_jobs(planned, stale, cache, keys, outcomes, out, footer, config_rel, no
                                 str(bundle) if bundle else None, threads)] = job
         for future in as_completed(futures):
             job = futures[future]
-            _, seconds, error = future.result()
+            try:
+                _, seconds, error = future.result()
+            except Exception as exc:  # noqa: BLE001 - a worker that died (killed, out of memory) fails its page only
+                seconds, error = 0.0, {"cell_index": None, "ename": type(exc).__name__, "evalue": str(exc)}
             if error is None:
                 outcomes[job.name] = JobOutcome(job, "ran", seconds)
-                cache[job.name] = keys[job.name]
+                cache[job.name] = _cache_entry(out, job, keys[job.name])
+                _write_text(out / CACHE_FILE, mf.dumps(cache), root=out)  # only after the page is safely written
                 _progress(f"done       {job.name} in {seconds:.1f}s")
             else:
                 err = ReportError(job.notebook + f" ({job.name})", error["cell_index"], error["ename"], error["evalue"])
@@ -339,7 +426,7 @@ def _write_index_and_manifest(programme, out: Path, outcomes: list[JobOutcome], 
             groups.setdefault(o.job.group, []).append(Page(o.job.html_name, o.job.title))
     order = ["Programme", "Project reports"]
     _write_text(out / "index.html", index_page(programme.name, [(g, groups[g]) for g in order if g in groups],
-                                               synthetic=programme.synthetic, footer=footer))
+                                               synthetic=programme.synthetic, footer=footer), root=out)
     files = [p for p in _published_files(out) if p.name != "manifest.json"]
     data = {
         **provenance,
@@ -347,7 +434,7 @@ def _write_index_and_manifest(programme, out: Path, outcomes: list[JobOutcome], 
                      "status": "failed" if o.status == "failed" else "ok"} for o in outcomes],
         "files": {p.relative_to(out).as_posix(): mf.sha256_file(p) for p in files},
     }
-    _write_text(out / "manifest.json", mf.dumps(data))
+    _write_text(out / "manifest.json", mf.dumps(data), root=out)
 
 
 def check_reports(config: str | os.PathLike, previous_dir: str | os.PathLike, *, jobs: int | None = None,
