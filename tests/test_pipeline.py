@@ -50,7 +50,7 @@ def test_code_csv_end_to_end(tmp_path, capsys):
     assert list(table.columns) == CODED_COLUMNS
     r1 = table[table["response_id"] == "r1"]
     venue = r1[(r1["source"] == "rules") & (r1["theme_id"] == "accessibility_venue")].iloc[0]
-    assert venue["evidence"] == "venue; NOT accessible; NOT lift" and float(venue["score"]) == 1
+    assert venue["evidence"] == "NOT lift; venue" and float(venue["score"]) == 1
     assert venue["negated"] == "False"
     assert set(table["source"]) <= {"rules", ""}  # sentiment is in its own columns, never a theme
     assert set(table["theme_id"]) <= set(load_codebook().themes) | {""}
