@@ -620,6 +620,28 @@ class CodebookCoder(ClassifierMixin, BaseEstimator):
         })
 
 
+def doc_codes(coder: CodebookCoder, docs: list[str]) -> pd.DataFrame:
+    """Codes of distinct texts for the coding pipeline: ``doc, theme_id, score, evidence``.
+
+    Parameters
+    ----------
+    coder : CodebookCoder
+        Fitted.
+    docs : list of str
+        Distinct texts; blank ones get no code.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Sorted by doc; ``evidence`` as in :meth:`CodebookCoder.code`.
+    """
+    table = coder.code(docs)
+    return pd.DataFrame({"doc": table["response_id"].to_numpy(dtype=np.int64),
+                         "theme_id": table["theme_id"].to_numpy(dtype=object),
+                         "score": table["score"].to_numpy(dtype=np.float64),
+                         "evidence": table["evidence"].to_numpy(dtype=object)})
+
+
 def _aligned(coder: CodebookCoder, classifier, proba: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The classifier's columns in the coder's theme order (matched by id or name), and which matched."""
     proba = np.asarray(proba, dtype=np.float64)
