@@ -30,7 +30,7 @@ def test_tidy_columns_and_order(coder):
 
 def test_evidence_lists_the_trigger_words(coder):
     got = codes(coder, ["Too many acronyms and jargon, but the easy read version helped."])
-    assert got[(0, "jargon_language")].evidence == "easy read; acronyms; jargon"  # regex matches are listed first
+    assert got[(0, "jargon_language")].evidence == "easy read; acronyms; jargon"  # regular expressions first
 
 
 @pytest.mark.parametrize("text, theme, evidence, score", [
