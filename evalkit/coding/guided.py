@@ -16,8 +16,9 @@ How a theme's score is built, for one answer:
    on one scale. A theme whose keyword rule matched (not negated) gains ``rule_weight``.
 3. *People's codes*: answers people have coded (``fit(texts, y)`` or :meth:`add_examples`)
    train a ridge regression from embeddings to themes (closed form, milliseconds: no
-   retraining of anything else). Its scores are standardised the same way and blended in with
-   weight ``n / (n + prior_examples)`` for ``n`` coded answers.
+   retraining of anything else). Its scores are standardised the same way and blended in,
+   theme by theme, with weight ``m / (m + prior_examples)`` for the theme's ``m`` coded
+   examples, so themes nobody has coded yet keep the codebook's score.
 4. Decisions: single-label, the best theme; multi-label, every theme above a cut-off (and at
    least the best one). Without coded answers the cut-off gives the background answers
    ``themes_per_answer`` themes on average; with ``min_examples_to_tune`` or more it is the
@@ -136,9 +137,10 @@ class CodebookCoder(ClassifierMixin, BaseEstimator):
         Standard deviations added to a theme whose keyword rule matched, not negated.
     ridge_alpha : float, default=1.0
         Regularisation of the ridge regression from embeddings to people's codes.
-    prior_examples : float, default=100
-        Coded answers at which people's codes weigh as much as the codebook's words.
-    min_examples_to_tune : int, default=20
+    prior_examples : float, default=10
+        Coded examples of a theme at which people's codes weigh as much as the codebook's words
+        for that theme (themes nobody has coded yet keep the codebook's score).
+    min_examples_to_tune : int, default=50
         Coded answers needed before the cut-off is chosen by leave-one-out on them.
     batch_size : int, default=64
         Passed to the sentence embedder.
@@ -177,7 +179,7 @@ class CodebookCoder(ClassifierMixin, BaseEstimator):
 
     def __init__(self, codebook="default", *, multilabel=True, threshold="auto", themes_per_answer=1.5,
                  sentences=True,
-                 rules=True, rule_weight=1.0, ridge_alpha=1.0, prior_examples=100.0, min_examples_to_tune=20,
+                 rules=True, rule_weight=1.0, ridge_alpha=1.0, prior_examples=10.0, min_examples_to_tune=50,
                  batch_size=64):
         self.codebook = codebook
         self.multilabel = multilabel
@@ -393,10 +395,10 @@ class CodebookCoder(ClassifierMixin, BaseEstimator):
                     bonus[row, j] = self.rule_weight
         return bonus, words
 
-    def _weights(self) -> float:
-        """Weight of people's codes, ``n / (n + prior_examples)`` for ``n`` coded answers."""
-        n = float(len(self.example_text_))
-        return n / (n + float(self.prior_examples))
+    def _weights(self) -> np.ndarray:
+        """Weight of people's codes per theme, ``m / (m + prior_examples)`` for its ``m`` examples."""
+        m = self.n_examples_.astype(np.float64)
+        return m / (m + float(self.prior_examples))
 
     def _scores(self, docs: list[str], vectors=None, example_scores=None):
         """Standardised scores, the nearest codebook text per theme, and rule evidence."""
