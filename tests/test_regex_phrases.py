@@ -6,8 +6,8 @@ import re
 import pytest
 
 from evalkit.coding._regex_phrases import finite_phrases, first_words
-from evalkit.coding.rules import RuleCoder
 from evalkit.coding.codebook import Codebook, Theme
+from evalkit.coding.rules import RuleCoder
 
 
 @pytest.mark.parametrize("pattern", [
