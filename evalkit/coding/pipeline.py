@@ -8,6 +8,9 @@ empty). Per row:
 - ``theme_id``, ``source`` (who coded it) and ``score``, which depends on the source:
   ``rules`` (the keyword rule coder): ``1`` when a pattern matched, ``-1`` when every match
   was negated ("not accessible"); ``model`` (a ThemeClassifier): the predicted probability;
+  ``codebook`` (the :class:`~evalkit.coding.guided.CodebookCoder`, which codes from the
+  codebook alone when no trained model is given): the theme's standardised score, with the
+  trigger words and nearest codebook example as ``evidence``;
 - ``negated`` (rules only: ``True`` when every match was negated) and ``evidence`` (rules only:
   the words that matched, ``; ``-separated, ``NOT`` before a negated one);
 - the answer's VADER sentiment, the same on all its rows: ``sentiment`` (positive, neutral or
@@ -39,6 +42,9 @@ from evalkit.errors import DataValidationError, EvalkitError, Problem
 from evalkit.textclean import DEFAULT_MISSING_VALUES, blank_placeholders, placeholder_key
 from evalkit.xlsx import neutralise_formula
 
+GUIDED_BACKGROUND_ROWS = 20_000
+"""Answers (from the top of the file) whose spread sets the codebook coder's score scale."""
+
 MEMO_LIMIT = 500_000
 """Distinct answers remembered across chunks before the memo is cleared (bounds memory)."""
 
@@ -46,7 +52,7 @@ CODED_COLUMNS = ["response_id", "theme_id", "source", "score", "negated", "evide
                  "sentiment_compound", "sentiment_positive", "sentiment_neutral", "sentiment_negative"]
 """Columns of the table :func:`code_file` writes (see the module docstring)."""
 
-_SOURCES = ("rules", "model")
+_SOURCES = ("rules", "model", "codebook")
 _NO_THEME = ",,,,"
 _NO_SENTIMENT = ",,,,"
 
@@ -334,7 +340,7 @@ def _expand(docs: np.ndarray, row_gid: np.ndarray, n_docs: int) -> tuple[np.ndar
 
 
 def _code_chunk(memo: _Memo, texts: list[str], ids, rules: RuleCoder, sentiment: SentimentCoder,
-                model, redactor=None) -> tuple[str, dict[str, int]]:
+                model, redactor=None, guided=None) -> tuple[str, dict[str, int]]:
     """CSV text of one chunk (row order, then rules/model codes) and counts of what was written."""
     codes, uniques = pd.factorize(pd.Series(texts, dtype=object), sort=False)
     gids = np.empty(len(uniques), dtype=np.int64)
@@ -355,10 +361,15 @@ def _code_chunk(memo: _Memo, texts: list[str], ids, rules: RuleCoder, sentiment:
         memo.add_sentiment(new, sentiment.score_docs(new))
         if model is not None:
             memo.add("model", model_codes(model, new), offset)
+        if guided is not None:
+            from evalkit.coding.guided import doc_codes
+
+            memo.add("codebook", doc_codes(guided, new), offset)
     row_gid = gids[codes]
     all_rows, all_lines, all_keys, counts = [], [], [], {}
     themed = np.zeros(len(row_gid), dtype=bool)
-    for rank, source in enumerate(s for s in _SOURCES if s != "model" or model is not None):
+    used = {"rules": True, "model": model is not None, "codebook": guided is not None}
+    for rank, source in enumerate(s for s in _SOURCES if used[s]):
         docs, lines = memo.arrays(source)
         rows, take = _expand(docs, row_gid, len(memo.gid))
         counts[source] = len(rows)
@@ -380,7 +391,7 @@ def _code_chunk(memo: _Memo, texts: list[str], ids, rules: RuleCoder, sentiment:
 
 
 def code_file(input, text_column, out, codebook=None, model=None, id_column=None,
-              chunk_size=20000, progress=True) -> str:
+              chunk_size=20000, progress=True, guided=None) -> str:
     """Code every answer in a CSV/XLSX file with rules, sentiment and (optionally) a model.
 
     Parameters
@@ -402,6 +413,10 @@ def code_file(input, text_column, out, codebook=None, model=None, id_column=None
         Rows read and written at a time.
     progress : bool, default True
         Show a tqdm progress bar on stderr.
+    guided : bool, optional
+        Also code with the codebook-guided coder (sentence embeddings of the codebook's
+        definitions and examples; source ``codebook``). Default: when no ``model`` is given.
+        Its score scale is learnt from the file's first :data:`GUIDED_BACKGROUND_ROWS` answers.
 
     Returns
     -------
@@ -428,6 +443,15 @@ def code_file(input, text_column, out, codebook=None, model=None, id_column=None
     from evalkit.privacy.redact import Redactor
 
     redactor = Redactor()
+    use_guided = clf is None if guided is None else bool(guided)
+    coder = None
+    if use_guided:
+        from evalkit.coding.guided import CodebookCoder
+
+        _, first = next(read_chunks(input, {text_column: "text"}, chunk_size=GUIDED_BACKGROUND_ROWS),
+                        (None, pd.DataFrame({text_column: []})))
+        background = redactor.redact_many([t for t in first[text_column].tolist() if isinstance(t, str) and t])
+        coder = CodebookCoder(rules.codebook).fit(background=background or None)
     wanted = {text_column: "text"}
     if id_column is not None:
         wanted[id_column] = "id"
@@ -451,7 +475,7 @@ def code_file(input, text_column, out, codebook=None, model=None, id_column=None
                 texts = chunk[text_column].tolist()
                 ids = (chunk[id_column].to_numpy(dtype=object) if id_column is not None
                        else np.arange(first_row, first_row + len(chunk)))
-                text, chunk_counts = _code_chunk(memo, texts, ids, rules, sentiment, clf, redactor)
+                text, chunk_counts = _code_chunk(memo, texts, ids, rules, sentiment, clf, redactor, coder)
                 for source, n in chunk_counts.items():
                     counts[source] += n
                 fh.write(text)
@@ -463,6 +487,7 @@ def code_file(input, text_column, out, codebook=None, model=None, id_column=None
         if tmp.exists():
             tmp.unlink()
     model_part = f", {counts['model']} model codes" if clf is not None else ""
+    model_part += f", {counts['codebook']} codebook codes" if coder is not None else ""
     return (f"Coded {n_rows} answers from {input}: {counts['rules']} rule codes{model_part}, "
             f"{counts['no theme']} answers with no theme (blank ones included), sentiment for every "
             f"answer -> {out}")

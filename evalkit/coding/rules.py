@@ -13,6 +13,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from evalkit.coding._regex_phrases import finite_phrases, first_words
 from evalkit.coding.codebook import REGEX_PREFIX, Codebook, compile_pattern, load_codebook
 from evalkit.errors import CodebookError
 from evalkit.coding.text import CLAUSE_BREAKS, NEGATION_CUES, NEGATION_WINDOW, ProcessedTexts, pattern_stems
@@ -55,6 +56,16 @@ def _joined_sentences(pt: ProcessedTexts) -> tuple[str, np.ndarray]:
     lengths = np.fromiter((len(s) + 1 for s in lines), dtype=np.int64, count=len(lines))
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
     return "\n".join(lines), starts
+
+
+def _candidate_sentences(pt: ProcessedTexts, anchors) -> np.ndarray | None:
+    """Sentences holding one of ``anchors`` (stems); None to scan all (unknown or too common)."""
+    if not anchors:
+        return None
+    positions = [pt.positions(stem) for stem in anchors]
+    tokens = np.concatenate(positions) if positions else np.zeros(0, dtype=np.int64)
+    sids = np.unique(pt.token_sentence[tokens])
+    return None if len(sids) > 0.3 * len(pt.sentences) else sids
 
 
 def _drop_nested(hits: pd.DataFrame) -> pd.DataFrame:
@@ -106,8 +117,17 @@ class RuleCoder:
         self._regex: list[tuple[int, object]] = []
         for ti, tid in enumerate(self._theme_ids):
             for pattern in self.codebook.themes[tid].patterns:
-                if pattern.startswith(REGEX_PREFIX):
-                    self._regex.append((ti, compile_pattern(pattern[len(REGEX_PREFIX):])))
+                phrases = finite_phrases(pattern[len(REGEX_PREFIX):]) if pattern.startswith(REGEX_PREFIX) else None
+                if phrases is not None and all(" " in p for p in phrases):
+                    # a finite expression of phrases: match them on the stem index (single words stay
+                    # exact regular expressions, which is often why they were written as one)
+                    self._plain.extend((ti, stems) for stems in dict.fromkeys(map(pattern_stems, phrases)) if stems)
+                elif pattern.startswith(REGEX_PREFIX):
+                    body = pattern[len(REGEX_PREFIX):]
+                    anchors = first_words(body)
+                    self._regex.append((ti, compile_pattern(body),
+                                        None if anchors is None else sorted({pattern_stems(w)[0] for w in anchors
+                                                                             if pattern_stems(w)})))
                 else:
                     stems = pattern_stems(pattern)
                     if stems:
@@ -136,9 +156,20 @@ class RuleCoder:
             negated.append(pt.negated[starts])
         regex_rows = []
         if self._regex and pt.sentences:
-            joined, starts = _joined_sentences(pt)
-            limit = REGEX_SECONDS_PER_MB * max(1.0, len(joined) / 1e6)
-            for ti, rx in self._regex:
+            joined = None
+            for ti, rx, anchors in self._regex:
+                sids = _candidate_sentences(pt, anchors)
+                if sids is not None:  # only sentences holding a word every match starts with
+                    for sid in sids:
+                        sentence = pt.sentences[sid].replace("\n", " ").replace("\r", " ")
+                        limit = REGEX_SECONDS_PER_MB * max(1.0, len(sentence) / 1e6)
+                        regex_rows.extend((pt.sentence_doc[sid], ti, sid, m.group(0),
+                                           _regex_negated(sentence, m.start()))
+                                          for m in _finditer(rx, sentence, limit, self._theme_ids[ti]))
+                    continue
+                if joined is None:
+                    joined, starts = _joined_sentences(pt)
+                    limit = REGEX_SECONDS_PER_MB * max(1.0, len(joined) / 1e6)
                 for m in _finditer(rx, joined, limit, self._theme_ids[ti]):
                     if "\n" in m.group(0):
                         continue
