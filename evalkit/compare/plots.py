@@ -198,18 +198,63 @@ def _hide_lone(lines: list[set], hidden: set, counts: Mapping, protect: set) -> 
             inside = line & hidden
             if len(inside) != 1:
                 continue
-            options = [c for c in line - hidden if counts[c] > 0 and c not in protect]
-            if not options:
-                options = [c for c in line - hidden if counts[c] > 0]
-            if not options:
-                continue
-            # Prefer a cell whose other lines already hold a hidden cell, then the smallest count.
-            def cost(c):
-                others = [ln for ln in lines if c in ln and ln is not line]
-                return (0 if any(ln & hidden for ln in others) else 1, counts[c], str(c))
-            hidden.add(min(options, key=cost))
-            changed = True
+            cell = _complement(line, hidden, counts, protect, lines)
+            if cell is not None:
+                hidden.add(cell)
+                changed = True
     return hidden
+
+
+def _complement(line: set, hidden: set, counts: Mapping, protect: set, lines: list[set]):
+    """The shown, non-zero cell of a line to hide next: one already beside a hidden cell, then the smallest."""
+    options = [c for c in line - hidden if counts[c] > 0 and c not in protect]
+    if not options:
+        options = [c for c in line - hidden if counts[c] > 0]
+    if not options:
+        return None
+
+    def cost(c):
+        others = [ln for ln in lines if c in ln and ln is not line]
+        return (0 if any(ln & hidden for ln in others) else 1, counts[c], str(c))
+
+    return min(options, key=cost)
+
+
+def _protect(groups: "ScaleGroups", counts: Mapping, group_counts: Mapping, n: int, cells: Mapping,
+             hidden: set, policy: SuppressionPolicy) -> set:
+    """Hide cells until nothing hidden can be worked out, even knowing the exact shares.
+
+    Exact shares give away the exact number who answered and the exact size of each shown
+    group, so two rules apply to every set of cells whose total a reader knows (all answers;
+    all groups; the answers inside a shown group): never exactly one hidden cell in it, and
+    the hidden cells together never 1 to ``min_count - 1`` people (two hidden cells adding up
+    to 2 would both be 1). A shown group also tells how many gave any other answer, which
+    must not be small either.
+    """
+    members = {g: {("level", v) for v in groups.values(g)} for g in group_counts}
+    every_group = {("group", g) for g in group_counts}
+    every_level = {("level", v) for v in groups.order}
+    protect = {("group", "high")}
+    while True:
+        shown = [g for g in group_counts if ("group", g) not in hidden]
+        # Sets of cells whose total a reader knows exactly: everyone, the groups, the answers inside
+        # each shown group, and the answers outside the shown groups (everyone minus them).
+        rest = every_level - set().union(*(members[g] for g in shown)) if shown else set()
+        known = [every_level, every_group] + [members[g] for g in shown] + ([rest] if rest else [])
+        lines = known + [{("group", g)} | members[g] for g in group_counts]
+        hidden = _hide_lone(lines, hidden, cells, protect)
+        more = {("group", g) for g in group_counts
+                if ("group", g) not in hidden and policy.is_suppressed(n - group_counts[g])}
+        for line in known:
+            if policy.is_suppressed(sum(cells[c] for c in line & hidden)):
+                cell = _complement(line, hidden, cells, protect, lines)
+                if cell is None:
+                    cell = next((("group", g) for g in shown if line <= members[g]), None)
+                if cell is not None:
+                    more.add(cell)
+        if not more - hidden:
+            return hidden
+        hidden |= more
 
 
 def _percentages(group_counts: Mapping[str, int], shown: Mapping[str, bool], n: int) -> dict:
@@ -255,18 +300,7 @@ def item_shares(values: pd.Series, groups: ScaleGroups, policy: SuppressionPolic
     else:
         hidden = {c for c, k in cells.items() if policy.is_suppressed(k)}
         if policy.enabled and policy.secondary:
-            lines = [{("group", g) for g in group_counts}]
-            lines += [{("group", g)} | {("level", v) for v in groups.values(g)} for g in group_counts]
-            lines.append({("level", v) for v in groups.order})
-            while True:
-                hidden = _hide_lone(lines, hidden, cells, protect={("group", "high")})
-                # A shown group also tells everyone how many gave any other answer: keep that
-                # number out of 1 to min_count - 1 as well.
-                more = {("group", g) for g in group_counts
-                        if ("group", g) not in hidden and policy.is_suppressed(n - group_counts[g])}
-                if not more:
-                    break
-                hidden |= more
+            hidden = _protect(groups, counts, group_counts, n, cells, hidden, policy)
     shown = {g: ("group", g) not in hidden for g in group_counts}
     level_shown = {v: ("level", v) not in hidden for v in counts}
     pct = _percentages(group_counts, shown, n)
@@ -359,11 +393,11 @@ def rating_chart(shares: Sequence[ItemShares], groups: ScaleGroups, policy: Supp
     to read on a phone. ``title`` becomes the caption (state the message in it).
     """
     present = groups.groups()
-    blocks = [textwrap.wrap(s.label, 46) or [""] for s in shares]
+    blocks = [textwrap.wrap(s.label, 36) or [""] for s in shares]
     body = sum(_LINE * len(b) + 0.06 + _BAR + _AFTER for b in blocks)
     legend = 0.3 * len(present) + 0.15
     fig_h = body + legend + 0.1
-    fig, ax = new_figure(6.2, fig_h)
+    fig, ax = new_figure(4.8, fig_h)
     y = 0.0
     for s, lines in zip(shares, blocks):
         ax.text(0, y, "\n".join(lines), ha="left", va="top", fontsize=_FONT, linespacing=1.1)
@@ -545,7 +579,7 @@ def theme_heatmap(grid: pd.DataFrame, row_labels: Sequence[str], column_labels: 
     wrapped_cols = ["\n".join(textwrap.wrap(str(c), 12)) for c in column_labels]
     wrapped_rows = ["\n".join(textwrap.wrap(str(r), 26)) for r in row_labels]
     col_lines = max((c.count("\n") + 1 for c in wrapped_cols), default=1)
-    fig, ax = new_figure(6.4 if cols <= 6 else 0.62 * cols + 3.6, 0.52 * rows + 0.25 * col_lines + 1.6)
+    fig, ax = new_figure(0.8 * cols + 3.4, 0.5 * rows + 0.26 * col_lines + 1.7)
     masked = np.ma.masked_invalid(values)
     norm = Normalize(vmin=0, vmax=top)
     image = ax.imshow(masked, cmap=SEQUENTIAL_CMAP, norm=norm, aspect="auto")

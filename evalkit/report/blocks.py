@@ -33,6 +33,7 @@ class Figure:
 
     figure: FigureWithAlt
     table: Table | None = None
+    wide: bool = False  # too detailed to shrink to a phone: scrolls sideways inside its own region instead
 
 
 @dataclass

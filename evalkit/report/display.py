@@ -60,7 +60,7 @@ _DPI = 150  # drawn at 1.5x so text stays sharp on phones and at 200% zoom
 _CSS_DPI = 100  # shown at 100 px per inch of figure, never wider than the page
 
 
-def figure_html(fig: FigureWithAlt, table=None) -> str:
+def figure_html(fig: FigureWithAlt, table=None, wide: bool = False) -> str:
     """Return a ``<figure>``: its caption, the PNG inlined with short alt text, and its data table.
 
     Parameters
@@ -69,6 +69,9 @@ def figure_html(fig: FigureWithAlt, table=None) -> str:
         The chart; its title becomes the ``<figcaption>`` (state the message there).
     table : evalkit.report.blocks.Table, optional
         The numbers the chart draws, shown in a ``<details>`` inside the same figure.
+    wide : bool
+        Keep the chart at its own size in a region that scrolls sideways (a detailed grid
+        that would be unreadable shrunk to a phone's width).
     """
     if not fig.alt or not fig.alt.strip():
         raise ValueError(f"figure {fig.title!r} has no alt text; describe what the data shows")
@@ -88,11 +91,13 @@ def figure_html(fig: FigureWithAlt, table=None) -> str:
     if table is not None:
         details = ("<details><summary>The numbers in this chart</summary>"
                    + table_html(table.frame, table.caption, index=table.index, note=table.note) + "</details>")
-    return (
-        f'<figure class="evalkit-figure"><figcaption>{html.escape(fig.title)}</figcaption>'
-        f'<img src="data:image/png;base64,{data}" width="{css_w}" height="{css_h}" '
-        f'alt="{html.escape(fig.alt, quote=True)}">{details}</figure>'
-    )
+    img = (f'<img src="data:image/png;base64,{data}" width="{css_w}" height="{css_h}" '
+           f'alt="{html.escape(fig.alt, quote=True)}">')
+    if wide:
+        img = (f'<div class="chart-scroll" role="region" tabindex="0" aria-label="{html.escape(fig.title, quote=True)}'
+               f' (scrolls sideways)">{img}</div>')
+    return f'<figure class="evalkit-figure"><figcaption>{html.escape(fig.title)}</figcaption>{img}{details}</figure>'
+
 
 
 def _display_html(markup: str) -> None:
@@ -196,7 +201,7 @@ def section_html(section) -> str:
         if isinstance(block, blocks.Table):
             parts.append(table_html(block.frame, block.caption, index=block.index, note=block.note))
         elif isinstance(block, blocks.Figure):
-            parts.append(figure_html(block.figure, block.table))
+            parts.append(figure_html(block.figure, block.table, block.wide))
         elif isinstance(block, blocks.Links):
             parts.append(_links_html(block))
         elif isinstance(block, blocks.Definitions):

@@ -1,8 +1,11 @@
 """Plain-language sentences for the top of every report, written from the data.
 
 Short sentences, everyday words, numbers that respect the suppression policy, and wording that
-does not overclaim. Every word about a scale comes from the scale itself: "agreed" is said only
-of agreement scales; other scales name their own best answers.
+does not overclaim. Every word about a scale comes from the scale itself
+(:class:`evalkit.compare.plots.ScaleGroups`): "agreed" is said only of agreement scales; other
+scales name their own best answers ("rated it good or very good"). Headlines about rating
+questions follow one stated rule (:func:`ranking_rule`) and use the shares worked out once by
+:func:`evalkit.compare.plots.rating_shares`.
 """
 from __future__ import annotations
 
@@ -10,27 +13,10 @@ import pandas as pd
 
 from evalkit.programme.roles import OutcomePair, report_roles
 
-AGREE = (4, 5)
-
 
 def outcome_pairs(report) -> list[OutcomePair]:
     """The programme's before/after measures (``report.outcomes`` in the config, else found by name)."""
     return list(report_roles(report).outcomes)
-
-
-def positive_words(scale) -> tuple[tuple[int, ...], str]:
-    """Return (the values counted as a positive answer, the verb for them) for a scale.
-
-    Agreement scales say "agreed"; any other scale names its best answers, e.g.
-    'answered "Very good" or "Good"'.
-    """
-    if scale is None:
-        return AGREE, "agreed"
-    values = scale.positive
-    if scale.kind == "agreement":
-        return values, "agreed"
-    named = " or ".join(f'"{scale.labels[v]}"' for v in values)
-    return values, f"answered {named}"
 
 
 def people(n: int, policy) -> str:
@@ -150,9 +136,14 @@ def middle_sentences(shares, groups) -> list[str]:
     highs = [s for s in known if rank(s) == high]
     if low == high:
         return [f"The middle answer was {median_words(known[0].median, groups)} for every question."]
-    return [f"The lowest middle answer was {median_words(lows[0].median, groups)}, for "
-            f"{_listed([_quoted(s.label) for s in lows])}.",
-            f"The highest was {median_words(highs[0].median, groups)}, for {_listed([_quoted(s.label) for s in highs])}."]
+    lines = [f"The lowest middle answer was {median_words(lows[0].median, groups)}, for "
+             f"{_listed([_quoted(s.label) for s in lows])}."]
+    if len(highs) > 3 and len(lows) + len(highs) == len(known):
+        lines.append(f"Every other one had a middle answer of {median_words(highs[0].median, groups)}.")
+    else:
+        lines.append(f"The highest was {median_words(highs[0].median, groups)}, for "
+                     f"{_listed([_quoted(s.label) for s in highs])}.")
+    return lines
 
 
 def _position(median: float, order: list[int]) -> float:
@@ -175,59 +166,6 @@ def in_tenths(pct: int) -> str:
     return f"{tenths} in 10 people"
 
 
-def agreement_shares(survey: pd.DataFrame, items: list[str], labels: dict[str, str], policy,
-                     positive=AGREE) -> pd.DataFrame:
-    """Per Likert item: n answering, n answering positively, and the publishable percentage.
-
-    ``positive`` holds the scale's positive values (:func:`positive_words`); the percentage
-    is worked out from unrounded counts and shown only when the policy allows.
-    """
-    rows = []
-    for item in items:
-        values = survey[item].dropna().astype(int)
-        n, agree = len(values), int(values.isin(positive).sum())
-        rows.append({"item": item, "label": labels[item], "n": n, "agree": agree,
-                     "pct": policy.percentage(agree, n)})
-    return pd.DataFrame(rows)
-
-
-def principles_sentences(shares: pd.DataFrame, verb: str = "agreed") -> list[str]:
-    """Which question had the largest and the smallest share of positive answers.
-
-    Only publishable percentages are compared; equal shares are said as a tie; when some
-    questions are hidden the sentence says the comparison is among those shown.
-    """
-    known = shares.dropna(subset=["pct"])
-    if known.empty:
-        return ["Too few people answered to say how they rated these questions."]
-    known = known.sort_values(["pct", "item"], ascending=[False, True])
-    top, bottom = known.iloc[0], known.iloc[-1]
-    if top["pct"] == 0:
-        return [f"No one {verb} with any of the statements." if verb == "agreed"
-                else f"No one {verb} to any of the questions."]
-    if len(known) == 1:
-        return [f"{top['pct']:.0f}% {verb} for \"{top['label'].rstrip('.')}\"."]
-    hidden = len(shares) - len(known)
-    among = f" (of the {len(known)} questions with enough answers to show)" if hidden else ""
-    if top["pct"] == bottom["pct"]:
-        return [f"The same share of people, {top['pct']:.0f}%, {verb} for every question{among}."]
-    return [f"The largest share who {verb} was for \"{top['label'].rstrip('.')}\" ({top['pct']:.0f}%){among}.",
-            f"The smallest share who {verb} was for \"{bottom['label'].rstrip('.')}\" ({bottom['pct']:.0f}%)."]
-
-
-def themes_sentence(coded: pd.DataFrame, theme_names: dict[str, str], n_answers: int, policy, top: int = 3) -> str | None:
-    """The themes raised in most answers, named in plain words."""
-    if coded.empty:
-        return None
-    counts = coded.drop_duplicates(["source", "response_id", "column", "theme_id"]).groupby("theme_id").size()
-    counts = counts[[not policy.is_suppressed(c) for c in counts]]
-    if counts.empty:
-        return None
-    names = [theme_names.get(t, t).lower() for t in counts.sort_values(ascending=False, kind="stable").index[:top]]
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    return f"The things people wrote about most were {listed}."
-
-
 def change_sentence(effect: pd.Series | None, measure: str, policy) -> str:
     """Describe a before/after change in words, with its uncertainty, without overclaiming."""
     if effect is None or not policy.summary_allowed(int(effect["n"])):
@@ -242,20 +180,3 @@ def change_sentence(effect: pd.Series | None, measure: str, policy) -> str:
             else " The change is larger than chance alone would easily explain, but this was not a trial.")
     return (f"On average, {measure} scores {words} (from {effect['mean_before']:.1f} to "
             f"{effect['mean_after']:.1f}, {people(int(effect['n']), policy)}).{sure}")
-
-
-def rating_sentence(ratings: pd.Series, label: str, policy, scale=None) -> str | None:
-    """The middle answer to a rating question, in the scale's own words, when enough people answered."""
-    values = ratings.dropna().astype(int)
-    if values.empty:
-        return None
-    if not policy.summary_allowed(len(values)):
-        return f"Too few people answered \"{label.rstrip('?')}\" to show the result."
-    middle = values.median()
-    if scale is not None and float(middle).is_integer() and int(middle) in scale.labels:
-        words = f"\"{scale.labels[int(middle)]}\" ({int(middle)} on a scale of {min(scale.labels)} to {max(scale.labels)})"
-    elif scale is not None:
-        words = f"{middle:g} on a scale of {min(scale.labels)} to {max(scale.labels)}"
-    else:
-        words = f"{middle:g}"
-    return f"The middle answer to \"{label.rstrip('?')}\" was {words} ({people(len(values), policy)})."

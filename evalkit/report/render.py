@@ -41,6 +41,7 @@ thead th { background: #eef2f7; }
 .table-note { font-size: 1rem; color: var(--muted); }
 figure { margin: 1.5rem 0; } figure img { display: block; max-width: 100%; height: auto; margin: 0.5rem 0; }
 figcaption { font-weight: bold; font-size: 1.125rem; }
+.chart-scroll { overflow-x: auto; } .chart-scroll img { max-width: none; }
 blockquote { margin: 0.75rem 0; padding: 0.25rem 1rem; border-left: 4px solid var(--accent); background: #f6f8fa; }
 details { margin: 1rem 0; } summary { cursor: pointer; font-weight: bold; color: var(--accent); }
 dl.glossary dt, .hard-words dt { font-weight: bold; margin-top: 0.75rem; }
@@ -58,6 +59,7 @@ ul.pictured .pic svg, ul.pictured .pic img { width: 5rem; height: 5rem; display:
 .credit { font-size: 1rem; color: var(--muted); }
 @media (max-width: 40rem) {
   main { padding: 0.5rem 1rem 2rem; } h1 { font-size: 1.6rem; } h2 { font-size: 1.35rem; }
+  table { font-size: 1rem; } th, td { padding: 0.25rem 0.4rem; }
   .easy-read h1 { font-size: 2rem; } .easy-read h2 { font-size: 1.7rem; }
   ul.pictured .pic { flex-basis: 4rem; width: 4rem; height: 4rem; }
   ul.pictured .pic svg, ul.pictured .pic img { width: 4rem; height: 4rem; }
@@ -70,7 +72,8 @@ ul.pictured .pic svg, ul.pictured .pic img { width: 5rem; height: 5rem; display:
   h2, h3 { break-after: avoid; page-break-after: avoid; }
   h2 { break-before: auto; }
   figure, blockquote, tr, .hard-words, ul.pictured li { break-inside: avoid; page-break-inside: avoid; }
-  figure img { max-width: 100%; max-height: 230mm; }
+  figure img, .chart-scroll img { max-width: 100%; max-height: 230mm; }
+  .chart-scroll { overflow: visible; }
   details { display: block; } details > summary { display: none; }
   details > :not(summary) { display: block; }
   .table-wrap { overflow: visible; }

@@ -243,12 +243,21 @@ def _ratings_blocks(report, project_id: str | None) -> list:
         chart = rating_chart(facts, groups, policy, title=_ratings_caption(report, facts, groups, who))
         blocks.append(Figure(chart, table=table))
     blocks.append(Table(rating_counts_table(facts, groups, policy, question=noun),
-                        "How many people gave each answer", note=privacy_statement(policy)))
+                        "How many people gave each answer", note=counts_note(policy)))
     return blocks
 
 
-SHARES_NOTE = ("Shares are worked out from the exact numbers. \"*\" means a share is hidden because fewer than "
-               "{min} people gave that answer, or because it would let a hidden number be worked out.")
+SHARES_NOTE = ("\"*\" means hidden to protect privacy: fewer than {min} people, or a number that would let one be "
+               "worked out. Shares are of the exact numbers of people.")
+COUNTS_NOTE = ("\"*\" means 1 to {low} people, or a number hidden so that one cannot be worked out; other numbers are "
+               "rounded to the nearest {round_to}. See \u201cAbout this report\u201d.")
+
+
+def counts_note(policy) -> str:
+    """The short note under a table of numbers of people (the full statement is in "About this report")."""
+    if not policy.enabled:
+        return privacy_statement(policy)
+    return COUNTS_NOTE.format(low=policy.min_count - 1, round_to=policy.round_to)
 
 
 def _ratings_heading(report) -> tuple[str, str]:
@@ -465,10 +474,10 @@ def who_answered(report, project_id: str) -> Section | None:
     blocks = []
     if report.roles.role_column and n:
         blocks.append(Table(roles_table(report, project_id), "People who answered, by role", index=True,
-                            note=privacy_statement(report.policy)))
+                            note=counts_note(report.policy)))
     if n and survey_layout(report).demographics:
         blocks.append(Table(characteristics_table(report, project_id), "People who answered, by the questions "
-                            "about themselves", note=privacy_statement(report.policy)))
+                            "about themselves", note=counts_note(report.policy)))
     return Section("Who answered", intro, blocks)
 
 
@@ -592,7 +601,7 @@ def other_sources(report, project_id: str | None = None) -> list[Section]:
                                 note=SHARES_NOTE.format(min=report.policy.min_count)))
             blocks.append(Table(rating_counts_table(facts, groups, report.policy),
                                 f"How many people gave each answer: {spec.columns[col].label or col}",
-                                note=privacy_statement(report.policy)))
+                                note=counts_note(report.policy)))
         for question, quotes in quotes_by_question(report, project_id, source=source).items():
             blocks.append(Quotes(question, quotes))
         n = people_count(report, source, project_id)
@@ -919,7 +928,7 @@ def projects_at_a_glance(report) -> Section:
     return Section("The projects at a glance", ["Each project, what it is about, and how many people answered. "
                                                 "Each project has its own report:"],
                    [Links(links), Table(projects_table(report), "The projects and how many people answered",
-                                        note=privacy_statement(report.policy))])
+                                        note=counts_note(report.policy))])
 
 
 def who_answered_programme(report) -> Section | None:
@@ -933,7 +942,7 @@ def who_answered_programme(report) -> Section | None:
     blocks = []
     if layout.role_column:
         blocks.append(Table(roles_table(report), "People who answered, by role and project", index=True,
-                            note=privacy_statement(report.policy)))
+                            note=counts_note(report.policy)))
     reference = representation_reference(report)
     caption = "People who answered across all projects, by the questions about themselves"
     if reference:
@@ -948,8 +957,8 @@ def who_answered_programme(report) -> Section | None:
         blocks.append(Bullets(missing, heading="Whose voices may be missing") if missing else
                       Paragraphs([f"No group's share was less than two thirds of its share in {reference['label']}."]))
     else:
-        intro.append("The config gives no reference (such as local population shares) to compare with, so no group "
-                     "is flagged as missing; add one under report: representation_reference.")
+        intro.append("We have no figures for the local population to compare with, so we cannot yet say whose voices "
+                     "are missing.")
     return Section("Who answered", intro, blocks)
 
 
@@ -1061,7 +1070,7 @@ def themes_across(report) -> Section | None:
     intro = ["The chart shows, for each project, the share of people who wrote about each theme. " + coding_method(report),
              "The framework matrix spreadsheet gives a short summary and a quote for every project and theme."]
     blocks = [Figure(heat, table=Table(theme_matrix_table(report), "Share of people who raised each theme, by project",
-                                       note=SHARES_NOTE.format(min=report.policy.min_count))),
+                                       note=SHARES_NOTE.format(min=report.policy.min_count)), wide=True),
               Table(theme_definitions_table(report), "What each theme means")]
     blocks.append(Links([("Framework matrix (spreadsheet)", "framework_matrix.xlsx"),
                          ("Member-check workbook for co-producers (spreadsheet)", "member_check.xlsx")]))
@@ -1177,7 +1186,7 @@ def tone(report) -> Section | None:
                     "negative each written answer sounds; each person's answers were averaged, so every number "
                     "counts people. It misses sarcasm and mixed feelings, so read it beside the quotes."],
                    [Table(sentiment_table(report), "Tone of each person's written answers, per project (tone runs "
-                          "from -1, very negative, to 1, very positive)", note=privacy_statement(report.policy))],
+                          "from -1, very negative, to 1, very positive)", note=counts_note(report.policy))],
                    anchor="tone")
 
 
