@@ -469,6 +469,7 @@ def rating_alt_text(shares: Sequence[ItemShares], groups: ScaleGroups, policy: S
     verbs = [groups.verb(g) for g in groups.groups()]
     n = max((s.n for s in shares), default=0)
     people = policy.format_count(n)
+    people = people if people == SUPPRESSED else f"{int(people):,}"
     what = (f"Bar chart of {len(shares)} question{'s' if len(shares) != 1 else ''}: the share of "
             f"{'about ' + people if people != SUPPRESSED else 'the'} people who "
             + ", ".join(verbs[:-1]) + ", or " + verbs[-1] + ".")

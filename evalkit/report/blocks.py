@@ -21,6 +21,7 @@ class Table:
     caption: str
     index: bool = False
     note: str | None = None
+    collapsed: bool = False  # detail most readers can skip: shown in a <details> (always printed)
 
 
 @dataclass

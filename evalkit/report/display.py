@@ -199,7 +199,10 @@ def section_html(section) -> str:
     parts += [f"<p>{html.escape(p)}</p>" for p in section.intro if p]
     for block in section.blocks:
         if isinstance(block, blocks.Table):
-            parts.append(table_html(block.frame, block.caption, index=block.index, note=block.note))
+            markup = table_html(block.frame, block.caption, index=block.index, note=block.note)
+            if block.collapsed:
+                markup = f"<details><summary>{html.escape(block.caption)}</summary>{markup}</details>"
+            parts.append(markup)
         elif isinstance(block, blocks.Figure):
             parts.append(figure_html(block.figure, block.table, block.wide))
         elif isinstance(block, blocks.Links):

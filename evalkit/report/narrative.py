@@ -31,13 +31,15 @@ def people(n: int, policy) -> str:
 
 # --- ranking rating questions: one rule, said on the page ---------------------------------------
 
-RANKING_RULE = ("Statements are ranked by the share of people who {verb}. Where shares are hidden to protect "
+RANKING_RULE = ("{nouns} are ranked by the share of people who {verb}. Where shares are hidden to protect "
                 "privacy, the sentence says so, and the middle answers are given instead.")
 
 
-def ranking_rule(groups) -> str:
-    """The one rule every headline about rating questions follows, in the scale's own words."""
-    return RANKING_RULE.format(verb=groups.verb())
+def ranking_rule(groups, noun: str = "statement", count: int = 2) -> str:
+    """The one rule every headline about rating questions follows, in the scale's own words ("" for one question)."""
+    if count < 2:
+        return ""
+    return RANKING_RULE.format(nouns=noun.capitalize() + "s", verb=groups.verb())
 
 
 def _quoted(label: str) -> str:

@@ -60,6 +60,7 @@ ul.pictured .pic svg, ul.pictured .pic img { width: 5rem; height: 5rem; display:
 @media (max-width: 40rem) {
   main { padding: 0.5rem 1rem 2rem; } h1 { font-size: 1.6rem; } h2 { font-size: 1.35rem; }
   table { font-size: 1rem; } th, td { padding: 0.25rem 0.4rem; }
+  th:first-child, td:first-child { min-width: 8rem; }
   .easy-read h1 { font-size: 2rem; } .easy-read h2 { font-size: 1.7rem; }
   ul.pictured .pic { flex-basis: 4rem; width: 4rem; height: 4rem; }
   ul.pictured .pic svg, ul.pictured .pic img { width: 4rem; height: 4rem; }

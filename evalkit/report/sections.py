@@ -243,7 +243,7 @@ def _ratings_blocks(report, project_id: str | None) -> list:
         chart = rating_chart(facts, groups, policy, title=_ratings_caption(report, facts, groups, who))
         blocks.append(Figure(chart, table=table))
     blocks.append(Table(rating_counts_table(facts, groups, policy, question=noun),
-                        "How many people gave each answer", note=counts_note(policy)))
+                        "How many people gave each answer", note=counts_note(policy), collapsed=True))
     return blocks
 
 
@@ -284,7 +284,7 @@ def ratings(report, project_id: str | None = None) -> Section | None:
     if not _survey_items(report) or (project_id is not None and not people_count(report, survey_name(report), project_id)):
         return None
     heading, intro = _ratings_heading(report)
-    rule = narrative.ranking_rule(scale_groups(report))
+    rule = narrative.ranking_rule(scale_groups(report), _noun(report), len(_survey_items(report)))
     return Section(heading, [intro, rule], _ratings_blocks(report, project_id))
 
 
@@ -367,7 +367,9 @@ def theme_table(report, project_id: str) -> pd.DataFrame:
     """Themes raised in one project's answers: what each means, how many raised it, and checks."""
     facts = theme_facts(report)
     part = facts[facts[PROJECT] == project_id].copy()
-    part = part.assign(order=-part["n"]).sort_values(["order", "label"], kind="stable")
+    # Shown counts largest first; hidden ones after them in name order (their order would say more than "*").
+    shown_n = [0 if report.policy.is_suppressed(n) else n for n in part["n"]]
+    part = part.assign(order=[-n for n in shown_n]).sort_values(["order", "label"], kind="stable")
     part = part[part["n"] > 0]
     definitions = theme_definitions(report)
     doubted = doubted_themes(report)
@@ -477,7 +479,7 @@ def who_answered(report, project_id: str) -> Section | None:
                             note=counts_note(report.policy)))
     if n and survey_layout(report).demographics:
         blocks.append(Table(characteristics_table(report, project_id), "People who answered, by the questions "
-                            "about themselves", note=counts_note(report.policy)))
+                            "about themselves", note=counts_note(report.policy), collapsed=True))
     return Section("Who answered", intro, blocks)
 
 
@@ -974,7 +976,7 @@ def programme_ratings(report) -> Section | None:
         blocks.append(Table(by_project_table(report, answered_projects),
                             f"Share of people who {groups.verb()}, project by project",
                             note=SHARES_NOTE.format(min=report.policy.min_count)))
-    return Section(heading, [intro, narrative.ranking_rule(scale_groups(report)),
+    return Section(heading, [intro, narrative.ranking_rule(scale_groups(report), _noun(report), len(_survey_items(report))),
                              "Each project's report has its own chart."], blocks)
 
 
@@ -1002,7 +1004,11 @@ def differences(report) -> Section | None:
     items = len(_survey_items(report))
     clear = [f for f in found if f["clear_pairs"]]
     noun = _noun(report)
-    if clear:
+    if items == 1:
+        heading = ("Projects' answers differed clearly" if clear else
+                   "Projects' answers differed a little, but no pair clearly" if found else
+                   "No clear difference between projects")
+    elif clear:
         heading = f"Projects' answers differed most clearly on {len(clear)} of {items} {noun}s"
     elif found:
         heading = f"Projects' answers differed a little on {len(found)} of {items} {noun}s, but no pair clearly"
@@ -1042,6 +1048,8 @@ def difference_findings(report) -> list[dict]:
     from evalkit.compare.tests_between import SMALL_GROUP
 
     names = project_names(report)
+    order = scale_groups(report).order
+    better_is_higher = order[-1] > order[0]  # a scale where 1 is best is never read upside down
     out = []
     for item, g in comparisons(report).items():
         if g.note:
@@ -1054,7 +1062,8 @@ def difference_findings(report) -> list[dict]:
             small = min(row["n_a"], row["n_b"]) < SMALL_GROUP
             spans = row["delta_low"] <= 0 <= row["delta_high"]
             if row["p_holm"] < 0.05 and not small and not spans:
-                high, low = (row["group_a"], row["group_b"]) if row["delta"] > 0 else (row["group_b"], row["group_a"])
+                a_better = (row["delta"] > 0) == better_is_higher
+                high, low = (row["group_a"], row["group_b"]) if a_better else (row["group_b"], row["group_a"])
                 higher.setdefault(names.get(high, high), []).append(names.get(low, low))
         pairs = [f"people in {high} answered more positively than in {narrative._listed(lows)}"
                  for high, lows in higher.items()]

@@ -72,7 +72,7 @@ def how_shares_work(report) -> Section:
     if groups is not None:
         texts.insert(1, f"Answers are grouped from the worst to the best end of the scale: "
                      + "; ".join(f"{groups.group_label(g)}" for g in groups.groups()) + ".")
-        texts.append(narrative.ranking_rule(groups))
+        texts.append(narrative.ranking_rule(groups, sections._noun(report), len(sections._survey_items(report))))
     return Section("How the shares were worked out", [], [Paragraphs(texts)])
 
 
