@@ -70,7 +70,7 @@ ul.pictured .pic svg, ul.pictured .pic img { width: 5rem; height: 5rem; display:
   body { font-size: 11pt; } main { max-width: none; padding: 0; }
   header.site, .skip-link, nav.contents { display: none; }
   a { color: var(--ink); }
-  h2, h3 { break-after: avoid; page-break-after: avoid; }
+  h2, h3 { break-after: avoid; page-break-after: avoid; break-inside: avoid; page-break-inside: avoid; }
   h2 { break-before: auto; }
   figure, blockquote, tr, .hard-words, ul.pictured li { break-inside: avoid; page-break-inside: avoid; }
   figure img, .chart-scroll img { max-width: 100%; max-height: 230mm; }
