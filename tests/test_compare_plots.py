@@ -192,3 +192,16 @@ def test_uses_the_colour_blind_safe_palette_ends_and_grey_middle():
     faces = ["#%02X%02X%02X" % tuple(int(round(c * 255)) for c in p.get_facecolor()[:3])
              for p in chart.figure.axes[0].patches if p.get_fill()]
     assert faces == [LIKERT_COLOURS[0].upper(), LIKERT_COLOURS[-1].upper(), LIKERT_COLOURS[2].upper()]
+
+
+def test_projects_and_everyone_are_hidden_together_so_subtracting_gives_nothing_away():
+    # B's 3 who disagreed are hidden in B; everyone's disagree share minus A's would give them away,
+    # so one of those two is hidden as well.
+    from evalkit.compare.plots import ALL, item_shares_by_scope
+
+    a = pd.Series([2] * 10 + [3] * 10 + [4] * 20)
+    b = pd.Series([2] * 3 + [3] * 9 + [4] * 20)
+    found = item_shares_by_scope({ALL: pd.concat([a, b]), "A": a, "B": b}, AGREE, POLICY)
+    assert found["B"].pct["low"] is None
+    assert found[ALL].pct["low"] is None or found["A"].pct["low"] is None
+    assert found["A"].high_pct == 50 and found[ALL].high_pct is not None

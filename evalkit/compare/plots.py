@@ -220,36 +220,95 @@ def _complement(line: set, hidden: set, counts: Mapping, protect: set, lines: li
     return min(options, key=cost)
 
 
-def _protect(groups: "ScaleGroups", counts: Mapping, group_counts: Mapping, n: int, cells: Mapping,
-             hidden: set, policy: SuppressionPolicy) -> set:
-    """Hide cells until nothing hidden can be worked out, even knowing the exact shares.
+ALL = "__all__"  # the scope of everyone together, beside each project
+
+
+def _scope_lines(groups: "ScaleGroups", scope, group_counts: Mapping, hidden: set):
+    """Known-total lines (with the cell that makes each known) and relation lines of one scope.
 
     Exact shares give away the exact number who answered and the exact size of each shown
-    group, so two rules apply to every set of cells whose total a reader knows (all answers;
-    all groups; the answers inside a shown group): never exactly one hidden cell in it, and
-    the hidden cells together never 1 to ``min_count - 1`` people (two hidden cells adding up
-    to 2 would both be 1). A shown group also tells how many gave any other answer, which
-    must not be small either.
+    group: everyone's answers, the groups, the answers inside each shown group, and the answers
+    outside the shown groups all have totals a reader knows. A group and its answers are
+    related (the group is their sum) whether or not either is shown.
     """
-    members = {g: {("level", v) for v in groups.values(g)} for g in group_counts}
-    every_group = {("group", g) for g in group_counts}
-    every_level = {("level", v) for v in groups.order}
-    protect = {("group", "high")}
+    members = {g: {(scope, "level", v) for v in groups.values(g)} for g in group_counts}
+    shown = [g for g in group_counts if (scope, "group", g) not in hidden]
+    every_level = {(scope, "level", v) for v in groups.order}
+    known = [(every_level, None), ({(scope, "group", g) for g in group_counts}, None)]
+    known += [(members[g], (scope, "group", g)) for g in shown]
+    rest = every_level - set().union(*(members[g] for g in shown)) if shown else set()
+    if rest:
+        known.append((rest, None))
+    relations = [{(scope, "group", g)} | members[g] for g in group_counts]
+    return known, relations
+
+
+def _cross_lines(groups: "ScaleGroups", scopes: list, group_keys, hidden: set):
+    """Lines across projects: each project's cell adds up to everyone's cell of the same group or answer."""
+    known, relations = [], []
+    for kind, keys in (("group", group_keys), ("level", groups.order)):
+        for key in keys:
+            parts = {(s, kind, key) for s in scopes}
+            whole = (ALL, kind, key)
+            relations.append(parts | {whole})
+            if whole not in hidden:
+                known.append((parts, whole))
+    return known, relations
+
+
+def protect_scopes(groups: "ScaleGroups", counts_by_scope: Mapping, policy: SuppressionPolicy) -> set:
+    """Cells to hide so that nothing hidden can be worked out, even from the exact shares.
+
+    ``counts_by_scope`` maps a scope (a project, or :data:`ALL` for everyone) to its exact
+    count per answer. Every set of cells whose total a reader knows (see :func:`_scope_lines`,
+    and across projects :func:`_cross_lines`) must never hold exactly one hidden cell, nor hidden
+    cells adding up to 1 to ``min_count - 1`` people (two hidden cells adding up to 2 would both
+    be 1); and a shown group must not leave 1 to ``min_count - 1`` people giving other answers.
+    Cells are ``(scope, "level", value)`` and ``(scope, "group", name)``.
+    """
+    cells, sizes, group_counts = {}, {}, {}
+    for scope, counts in counts_by_scope.items():
+        gc = {g: int(sum(counts[v] for v in groups.values(g))) for g in groups.groups()}
+        group_counts[scope] = gc
+        sizes[scope] = int(sum(counts.values()))
+        cells |= {(scope, "level", v): int(c) for v, c in counts.items()}
+        cells |= {(scope, "group", g): c for g, c in gc.items()}
+    hidden = set()
+    for scope, n in sizes.items():
+        if policy.enabled and (not policy.summary_allowed(n) or policy.is_suppressed(n)):
+            hidden |= {c for c, k in cells.items() if c[0] == scope and k > 0}
+        else:
+            hidden |= {c for c, k in cells.items() if c[0] == scope and policy.is_suppressed(k)}
+    if not (policy.enabled and policy.secondary):
+        return hidden
+    projects = [s for s in counts_by_scope if s != ALL]
+    cross = ALL in counts_by_scope and len(projects) > 1
+    protect = {c for c in cells if c[1:] == ("group", "high")}
+
+    def all_lines(hidden):
+        known, relations = [], []
+        for scope in counts_by_scope:
+            k, r = _scope_lines(groups, scope, group_counts[scope], hidden)
+            known += k
+            relations += r
+        if cross:
+            k, r = _cross_lines(groups, projects, groups.groups(), hidden)
+            known += k
+            relations += r
+        return known, relations
+
     while True:
-        shown = [g for g in group_counts if ("group", g) not in hidden]
-        # Sets of cells whose total a reader knows exactly: everyone, the groups, the answers inside
-        # each shown group, and the answers outside the shown groups (everyone minus them).
-        rest = every_level - set().union(*(members[g] for g in shown)) if shown else set()
-        known = [every_level, every_group] + [members[g] for g in shown] + ([rest] if rest else [])
-        lines = known + [{("group", g)} | members[g] for g in group_counts]
-        hidden = _hide_lone(lines, hidden, cells, protect)
-        more = {("group", g) for g in group_counts
-                if ("group", g) not in hidden and policy.is_suppressed(n - group_counts[g])}
-        for line in known:
+        known, relations = all_lines(hidden)
+        hidden = _hide_lone([line for line, _ in known] + relations, hidden, cells, protect)
+        known, relations = all_lines(hidden)
+        lines = [line for line, _ in known] + relations
+        more = {(s, "group", g) for s, gc in group_counts.items() for g, c in gc.items()
+                if (s, "group", g) not in hidden and policy.is_suppressed(sizes[s] - c)}
+        for line, owner in known:
             if policy.is_suppressed(sum(cells[c] for c in line & hidden)):
                 cell = _complement(line, hidden, cells, protect, lines)
-                if cell is None:
-                    cell = next((("group", g) for g in shown if line <= members[g]), None)
+                if cell is None and owner is not None and owner not in hidden:
+                    cell = owner
                 if cell is not None:
                     more.add(cell)
         if not more - hidden:
@@ -273,7 +332,7 @@ def _percentages(group_counts: Mapping[str, int], shown: Mapping[str, bool], n: 
 
 def item_shares(values: pd.Series, groups: ScaleGroups, policy: SuppressionPolicy, *,
                 item: str = "", label: str = "") -> ItemShares:
-    """Work out one question's counts, group shares and what may be published.
+    """Work out one question's counts, group shares and what may be published (one scope).
 
     Parameters
     ----------
@@ -290,33 +349,65 @@ def item_shares(values: pd.Series, groups: ScaleGroups, policy: SuppressionPolic
     -------
     ItemShares
     """
-    x = pd.to_numeric(values, errors="coerce").dropna().astype(int)
-    counts = {v: int((x == v).sum()) for v in groups.order}
-    n = int(sum(counts.values()))
-    group_counts = {g: int(sum(counts[v] for v in groups.values(g))) for g in groups.groups()}
-    cells = {("level", v): c for v, c in counts.items()} | {("group", g): c for g, c in group_counts.items()}
-    if policy.enabled and (not policy.summary_allowed(n) or policy.is_suppressed(n)):
-        hidden = {c for c, k in cells.items() if k > 0}
-    else:
-        hidden = {c for c, k in cells.items() if policy.is_suppressed(k)}
-        if policy.enabled and policy.secondary:
-            hidden = _protect(groups, counts, group_counts, n, cells, hidden, policy)
-    shown = {g: ("group", g) not in hidden for g in group_counts}
-    level_shown = {v: ("level", v) not in hidden for v in counts}
-    pct = _percentages(group_counts, shown, n)
-    why = None
-    if pct.get("high") is None and n:
-        if not policy.summary_allowed(n):
-            why = "few answered"
-        elif policy.is_suppressed(group_counts["high"]):
-            why = "few high"
-        elif policy.is_suppressed(n - group_counts["high"]):
-            why = "few others"
-        else:
-            why = "secondary"
-    median = float(np.median(x)) if n and policy.summary_allowed(n) else None
-    share = group_counts["high"] / n if n else float("nan")
-    return ItemShares(item, label or item, n, counts, group_counts, shown, level_shown, pct, median, why, share)
+    return item_shares_by_scope({ALL: values}, groups, policy, item=item, label=label)[ALL]
+
+
+def item_shares_by_scope(values_by_scope: Mapping, groups: ScaleGroups, policy: SuppressionPolicy, *,
+                         item: str = "", label: str = "") -> dict:
+    """:func:`item_shares` for several projects and everyone together, hidden jointly.
+
+    ``values_by_scope`` maps each project (and :data:`ALL`, everyone) to its answers. Hiding is
+    decided for all of them at once, so subtracting the projects' figures from everyone's never
+    gives away a hidden one.
+    """
+    policy = policy_or_default(policy)
+    answers = {s: pd.to_numeric(v, errors="coerce").dropna().astype(int) for s, v in values_by_scope.items()}
+    counts = {s: {v: int((x == v).sum()) for v in groups.order} for s, x in answers.items()}
+    hidden = protect_scopes(groups, counts, policy)
+    out = {}
+    for scope, x in answers.items():
+        c = counts[scope]
+        n = int(sum(c.values()))
+        group_counts = {g: int(sum(c[v] for v in groups.values(g))) for g in groups.groups()}
+        shown = {g: (scope, "group", g) not in hidden for g in group_counts}
+        level_shown = {v: (scope, "level", v) not in hidden for v in c}
+        pct = _percentages(group_counts, shown, n)
+        why = None
+        if pct.get("high") is None and n:
+            if not policy.summary_allowed(n):
+                why = "few answered"
+            elif policy.is_suppressed(group_counts["high"]):
+                why = "few high"
+            elif policy.is_suppressed(n - group_counts["high"]):
+                why = "few others"
+            else:
+                why = "secondary"
+        median = float(np.median(x)) if n and policy.summary_allowed(n) else None
+        share = group_counts["high"] / n if n else float("nan")
+        out[scope] = ItemShares(item, label or item, n, c, group_counts, shown, level_shown, pct, median, why, share)
+    return out
+
+
+def rating_shares_by_scope(survey: pd.DataFrame, items: Sequence[str], groups: ScaleGroups, *,
+                           scope_column: str, labels: Mapping[str, str] | None = None,
+                           policy: SuppressionPolicy | Mapping | None = None) -> dict:
+    """Each rating question's shares for everyone (key :data:`ALL`) and for each project, hidden jointly.
+
+    Returns
+    -------
+    dict
+        Scope -> list of :class:`ItemShares` in item order.
+    """
+    policy = policy_or_default(policy)
+    labels = labels or {}
+    scopes = sorted(survey[scope_column].dropna().astype(str).unique())
+    out = {s: [] for s in [ALL, *scopes]}
+    for item in items:
+        values = {ALL: survey[item]} | {s: survey.loc[survey[scope_column].astype(str) == s, item] for s in scopes}
+        found = item_shares_by_scope(values, groups, policy, item=item, label=labels.get(item, item.replace("_", " ")))
+        for scope, s in found.items():
+            out[scope].append(s)
+    return out
 
 
 def rating_shares(survey: pd.DataFrame, items: Sequence[str], groups: ScaleGroups, *,

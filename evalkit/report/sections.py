@@ -19,8 +19,8 @@ from __future__ import annotations
 import pandas as pd
 
 from evalkit import compare
-from evalkit.compare.plots import (ScaleGroups, median_words, mostly_hidden, percent_text, rating_chart,
-                                   rating_counts_table, rating_shares, shares_table, whole_percent)
+from evalkit.compare.plots import (ALL, ScaleGroups, median_words, mostly_hidden, percent_text, rating_chart,
+                                   rating_counts_table, rating_shares_by_scope, shares_table, whole_percent)
 from evalkit.compare.programme import PROJECT, canonical_table, survey_layout
 from evalkit.figures import FigureWithAlt
 from evalkit.privacy.suppression import SUPPRESSED
@@ -185,20 +185,30 @@ def rating_facts(report, project_id: str | None = None, source: str | None = Non
     """Each rating question's shares, worked out once from exact counts (cached).
 
     For the survey by default (every rating question, for one project or all); for another
-    source give ``source`` and ``columns``.
+    source give ``source`` and ``columns``. Every project and the whole programme are worked out
+    together, so that no hidden figure of one project can be found by subtracting the others
+    from the programme's.
     """
     source = source or survey_name(report)
 
     def compute():
         people = _people(report, source)
-        if project_id is not None:
-            people = people[people[PROJECT] == project_id]
         items = columns if columns is not None else _survey_items(report)
         labels = {c: report.sources[source].columns[c].label or c for c in items}
         groups = scale_groups(report, source, items[0]) if columns is not None else scale_groups(report)
-        return rating_shares(people, items, groups, labels=labels, policy=report.policy)
+        return rating_shares_by_scope(people, items, groups, scope_column=PROJECT, labels=labels,
+                                      policy=report.policy)
 
-    return _cached(report, ("facts", source, project_id, tuple(columns or ())), compute)
+    by_scope = _cached(report, ("facts", source, tuple(columns or ())), compute)
+    if project_id is None:
+        return by_scope[ALL]
+    if str(project_id) in by_scope:
+        return by_scope[str(project_id)]
+    groups = scale_groups(report, source, columns[0]) if columns is not None else scale_groups(report)
+    items = columns if columns is not None else _survey_items(report)
+    return [s.__class__(s.item, s.label, 0, {v: 0 for v in groups.order}, {g: 0 for g in groups.groups()},
+                        {g: True for g in groups.groups()}, {v: True for v in groups.order},
+                        {g: None for g in groups.groups()}, None, None) for s in by_scope[ALL][:len(items)]]
 
 
 def _noun(report) -> str:
@@ -684,38 +694,66 @@ def characteristic_counts(report, project_id: str | None, column: str, choices: 
 
 
 def _hidden_cells(counts: dict[str, int], policy) -> set[str]:
-    """Cells of one distribution to hide: small counts, and a second beside any lone one."""
-    from evalkit.compare.plots import _hide_lone
-
-    hidden = {k for k, v in counts.items() if policy.is_suppressed(v)}
-    if policy.enabled and policy.secondary:
-        hidden = _hide_lone([set(counts)], hidden, counts, protect=set())
-    return hidden
+    """Cells of one distribution to hide: small counts, a second beside a lone one, never a small hidden sum."""
+    return _joint_hidden({ALL: counts}, policy)[ALL]
 
 
-def _distribution_shares(counts: dict[str, int], policy) -> dict[str, int | None]:
+def _joint_hidden(counts_by_scope: dict, policy) -> dict:
+    """Scope -> hidden categories, for one question asked in several projects (and :data:`ALL`) at once."""
+    from evalkit.compare.plots import protect_scopes
+
+    categories = list(next(iter(counts_by_scope.values())))
+    index = {c: i for i, c in enumerate(categories)}
+    flat = ScaleGroups(order=tuple(range(len(categories))), labels=dict(enumerate(categories)), kind="other",
+                       middle=tuple(range(len(categories))))
+    hidden = protect_scopes(flat, {s: {index[c]: n for c, n in counts.items()} for s, counts in counts_by_scope.items()},
+                            policy)
+    return {s: {categories[key] for scope, kind, key in hidden if scope == s and kind == "level"}
+            for s in counts_by_scope}
+
+
+def _distribution_shares(counts: dict[str, int], policy, hidden: set | None = None) -> dict[str, int | None]:
     """Whole-percent shares of a distribution from exact counts, hidden with the counts."""
     total = sum(counts.values())
-    hidden = _hidden_cells(counts, policy)
+    hidden = _hidden_cells(counts, policy) if hidden is None else hidden
     ok = total and policy.summary_allowed(total)
     return {k: (whole_percent(v, total) if ok and k not in hidden and not policy.is_suppressed(total - v) else None)
             for k, v in counts.items()}
+
+
+def characteristic_facts(report) -> dict:
+    """Column -> scope (:data:`ALL` or a project) -> {answer: (people, shown, share)}, hidden jointly (cached)."""
+    def compute():
+        out = {}
+        projects = [p for p in projects_with_rows(report) if people_count(report, survey_name(report), p)]
+        for column, _, choices in _characteristics(report):
+            everyone = characteristic_counts(report, None, column, choices)
+            by_scope = {ALL: everyone} | {p: {c: characteristic_counts(report, p, column, choices).get(c, 0)
+                                               for c in everyone} for p in projects}
+            hidden = _joint_hidden(by_scope, report.policy)
+            out[column] = {s: {c: (n, c not in hidden[s], _distribution_shares(counts, report.policy, hidden[s])[c])
+                               for c, n in counts.items()} for s, counts in by_scope.items()}
+        return out
+
+    return _cached(report, "characteristics", compute)
 
 
 def characteristics_table(report, project_id: str | None) -> pd.DataFrame:
     """People by each characteristic: count and share, with the reference share when the config gives one."""
     policy = report.policy
     reference = representation_reference(report)
+    facts = characteristic_facts(report)
+    scope = ALL if project_id is None else str(project_id)
     rows = []
-    for column, label, choices in _characteristics(report):
-        counts = characteristic_counts(report, project_id, column, choices)
-        hidden = _hidden_cells(counts, policy)
-        shares = _distribution_shares(counts, policy)
+    for column, label, _ in _characteristics(report):
+        if column == report.roles.role_column:
+            continue  # roles have their own table, counted once
         ref = reference["shares"].get(column, {}) if reference else {}
-        for category, n in counts.items():
+        for category, (n, shown, share) in facts[column].get(scope, {}).items():
+            if project_id is not None and category == NOT_GIVEN and n == 0:
+                continue
             row = {"Question": label, "Answer": category,
-                   "People": SUPPRESSED if category in hidden else policy.format_count(n),
-                   "Share": percent_text(shares[category])}
+                   "People": policy.format_count(n) if shown else SUPPRESSED, "Share": percent_text(share)}
             if reference:
                 row[f"Share in {reference['label']}"] = f"{ref[category]:g}%" if category in ref else ""
             rows.append(row)
@@ -744,23 +782,24 @@ def missing_voices(report, project_id: str | None = None) -> list[str]:
         return []
     policy = report.policy
     labels = {c: label for c, label, _ in _characteristics(report)}
+    facts = characteristic_facts(report)
+    scope = ALL if project_id is None else str(project_id)
     out = []
     for column, ref in reference["shares"].items():
-        if column not in labels:
+        if column not in labels or scope not in facts.get(column, {}):
             continue
-        counts = characteristic_counts(report, project_id, column, list(ref))
-        counts = {k: v for k, v in counts.items() if k in ref}
-        total = sum(counts.values())
-        if not total:
+        cells = facts[column][scope]
+        given = sum(n for c, (n, _, _) in cells.items() if c in ref)
+        if not given:
             continue
-        shares = _distribution_shares(counts, policy)
         for category, expected in ref.items():
-            n = counts.get(category, 0)
-            if expected >= 5 and 100.0 * n / total < expected * 2 / 3:
-                here = (f"{shares[category]}%" if shares.get(category) is not None
-                        else f"fewer than {policy.min_count} people" if policy.is_suppressed(n) else "a hidden share")
-                out.append(f"{labels[column]}, {category}: {here} of the people who answered, against "
-                           f"{expected:g}% in {reference['label']}.")
+            n, shown, share = cells.get(category, (0, True, None))
+            # judged among the people who gave one of the reference's answers; said as the table says it
+            if expected >= 5 and 100.0 * n / given < expected * 2 / 3:
+                here = (f"{share}% of the people who answered" if share is not None
+                        else f"fewer than {policy.min_count} people" if policy.is_suppressed(n)
+                        else "a hidden share of the people who answered")
+                out.append(f"{labels[column]}, {category}: {here}, against {expected:g}% in {reference['label']}.")
     return out
 
 
