@@ -18,7 +18,7 @@ from evalkit.figures import OKABE_ITO, FigureWithAlt, new_figure
 from evalkit.synthesis.inputs import MetaAnalysisError, validate_inputs
 from evalkit.synthesis.result import MetaResult
 
-__all__ = ["forest_plot", "forest_alt_text"]
+__all__ = ["forest_plot", "forest_alt_text", "plain_forest_plot"]
 
 _STUDY_COLOUR = OKABE_ITO[4]     # blue
 _SUMMARY_COLOUR = OKABE_ITO[5]   # vermillion
@@ -102,7 +102,7 @@ def forest_plot(result: MetaResult, yi, vi, labels: Sequence[str], *,
                 effect_label: str = "Effect size", null_value: float = 0.0,
                 higher_is_better: bool | None = True, title: str | None = None,
                 decimals: int = 2, sort: bool = False, unit: str = "projects",
-                width: float = 9.0) -> FigureWithAlt:
+                width: float = 9.0, plain: bool = False) -> FigureWithAlt:
     """Draw a forest plot of study effects, the pooled estimate and the prediction interval.
 
     Parameters
@@ -129,6 +129,9 @@ def forest_plot(result: MetaResult, yi, vi, labels: Sequence[str], *,
         Word for the studies in the alt text.
     width : float, default 9.0
         Figure width in inches.
+    plain : bool, default False
+        Draw :func:`plain_forest_plot` instead: for readers, narrow enough for a phone, in
+        plain words, without the table of numbers beside the rows.
 
     Returns
     -------
@@ -145,6 +148,9 @@ def forest_plot(result: MetaResult, yi, vi, labels: Sequence[str], *,
     MetaAnalysisError
         Inputs do not match ``result`` (different number of studies or labels).
     """
+    if plain:
+        return plain_forest_plot(result, yi, vi, labels, effect_label=effect_label, null_value=null_value,
+                                 title=title, unit=unit)
     y, v, _ = validate_inputs(yi, vi, result.method, result.level)
     labels = [str(x) for x in labels]
     if len(labels) != len(y) or len(y) != result.k:
@@ -232,3 +238,89 @@ def forest_plot(result: MetaResult, yi, vi, labels: Sequence[str], *,
     alt = forest_alt_text(result, y, labels, null_value=null_value,
                           higher_is_better=higher_is_better, decimals=decimals, unit=unit)
     return FigureWithAlt(figure=fig, alt=alt, title=title)
+
+
+def plain_forest_plot(result: MetaResult, yi, vi, labels: Sequence[str], *,
+                      effect_label: str = "Size of the change", null_value: float = 0.0,
+                      title: str | None = None, unit: str = "projects") -> FigureWithAlt:
+    """A forest plot for readers: each project's change and likely range, the combined change, in large type.
+
+    Names sit above their rows so the figure is narrow enough for a phone; the x axis has
+    three or four ticks; the line at ``null_value`` is labelled "no change". The numbers go in
+    the table beside the figure, not on it.
+
+    Parameters
+    ----------
+    result : MetaResult
+        Output of :func:`evalkit.synthesis.random_effects` for the same ``yi``/``vi``.
+    yi, vi : array-like
+        Each project's change and its sampling variance.
+    labels : sequence of str
+        Project names.
+    effect_label : str
+        The x-axis label.
+    null_value : float
+        The value meaning "no change".
+    title : str, optional
+        Caption (state the message).
+    unit : str
+        Word for the studies in the alt text.
+
+    Returns
+    -------
+    FigureWithAlt
+    """
+    import textwrap
+
+    y, v, _ = validate_inputs(yi, vi, result.method, result.level)
+    labels = [str(x) for x in labels]
+    if len(labels) != len(y) or len(y) != result.k:
+        raise MetaAnalysisError(
+            f"plain_forest_plot got {len(y)} effects, {len(labels)} labels and a result for {result.k} "
+            "studies; pass the same yi, vi and labels used for random_effects.")
+    z = stats.norm.ppf(0.5 + result.level / 2)
+    lo, hi = y - z * np.sqrt(v), y + z * np.sqrt(v)
+    show_pi = result.method != "FE"
+    rows = [(lab, yy, a, b, "project") for lab, yy, a, b in zip(labels, y, lo, hi)]
+    rows.append(("All projects combined", result.estimate, result.ci_low, result.ci_high, "combined"))
+    if show_pi:
+        rows.append(("Range for a new project", result.estimate, result.pi_low, result.pi_high, "new"))
+    line, gap = 0.27, 0.62
+    blocks = [textwrap.wrap(r[0], 40) for r in rows]
+    body = sum(line * len(b) + gap for b in blocks)
+    fig_h = body + 1.0
+    fig, ax = new_figure(6.2, fig_h)
+    xmin = min(min(lo), result.pi_low if show_pi else result.ci_low, null_value)
+    xmax = max(max(hi), result.pi_high if show_pi else result.ci_high, null_value)
+    pad = 0.06 * (xmax - xmin if xmax > xmin else 1.0)
+    ax.set_xlim(xmin - pad, xmax + pad)
+    ypos = 0.0
+    for (name, est, a, b, kind), text in zip(rows, blocks):
+        ax.text(xmin - pad, ypos, "\n".join(text), ha="left", va="top", fontsize=14,
+                fontweight="bold" if kind != "project" else "normal", linespacing=1.1)
+        yy = ypos + line * len(text) + 0.22
+        if kind == "project":
+            ax.hlines(yy, a, b, color="black", linewidth=2)
+            ax.plot([est], [yy], marker="s", markersize=11, color=_STUDY_COLOUR, markeredgecolor="black")
+        elif kind == "combined":
+            ax.add_patch(Polygon([(a, yy), (est, yy - 0.16), (b, yy), (est, yy + 0.16)], closed=True,
+                                 facecolor=_SUMMARY_COLOUR, edgecolor="black"))
+        else:
+            ax.hlines(yy, a, b, color=_PI_COLOUR, linewidth=4)
+        ypos = yy + gap - 0.22
+    ax.axvline(null_value, color=_NULL_COLOUR, linestyle=(0, (4, 3)), linewidth=1.2, zorder=0)
+    ax.set_ylim(body, -0.15)
+    ax.text(null_value, -0.12, " no change", ha="left", va="bottom", fontsize=12, color=_NULL_COLOUR)
+    ax.set_yticks([])
+    ax.spines["left"].set_visible(False)
+    ax.xaxis.set_major_locator(__import__("matplotlib.ticker", fromlist=["MaxNLocator"]).MaxNLocator(4))
+    ax.tick_params(axis="x", labelsize=13)
+    ax.set_xlabel(effect_label, fontsize=13)
+    fig.subplots_adjust(left=0.03, right=0.97, top=1 - 0.3 / fig_h, bottom=0.75 / fig_h)
+    k = len(y)
+    f = lambda x: _fmt(x, 1)  # noqa: E731
+    low, high = int(np.argmin(y)), int(np.argmax(y))
+    alt = (f"Chart of the change in each of {k} {unit}: from {f(y[low])} ({labels[low]}) to {f(y[high])} "
+           f"({labels[high]}). All {unit} combined: {f(result.estimate)}, likely range {f(result.ci_low)} to "
+           f"{f(result.ci_high)}. The figures are in the table with the chart.")
+    return FigureWithAlt(figure=fig, alt=alt, title=title or f"Change in each of the {k} {unit}, and combined")

@@ -54,3 +54,24 @@ def test_figure_png_is_reproducible():
 ])
 def test_generic_or_missing_alt_is_found(html_text, problem):
     assert problem in images_without_specific_alt(html_text)[0]
+
+
+def test_figure_holds_its_caption_short_alt_and_data_table_in_details():
+    from evalkit.report.blocks import Table
+
+    table = Table(pd.DataFrame({"Statement": ["a"], "Agree": ["70%"]}), "The numbers")
+    markup = figure_html(_figure("Bar chart: b (2) is twice a (1)."), table)
+    assert markup.startswith('<figure class="evalkit-figure"><figcaption>Two bars</figcaption><img ')
+    assert "<details><summary>The numbers in this chart</summary>" in markup and "<caption>The numbers</caption>" in markup
+    assert markup.endswith("</details></figure>")
+    assert 'width="' in markup and 'height="' in markup  # sized to its container, never wider
+
+
+def test_long_pages_get_a_contents_list_linking_every_section():
+    from evalkit.report.render import page
+
+    body = "<h1>T</h1>" + "".join(f'<h2 id="s{i}">Section {i}</h2><p>x</p>' for i in range(4))
+    markup = page(body, title="T")
+    nav = markup[markup.index('<nav class="contents"'):markup.index("</nav>", markup.index('<nav class="contents"'))]
+    assert all(f'href="#s{i}"' in nav for i in range(4))
+    assert '<nav class="contents"' not in page("<h1>T</h1>" + body[10:60], title="T")

@@ -352,7 +352,7 @@ def programme_likert_charts(programme, *, source: str | None = None) -> dict[str
     layout = survey_layout(programme, source)
     survey = canonical_table(programme, survey_source(programme, source), per_person=True)
     policy = programme_policy(programme)
-    kwargs = dict(labels=layout.labels, levels=layout.levels, level_labels=layout.level_labels,
+    kwargs = dict(labels=layout.labels, levels=layout.levels, level_labels=layout.level_labels, scale=layout.scale,
                   policy=policy)
     names = programme.projects["name"].to_dict()
     charts = {"Programme": likert_diverging_chart(

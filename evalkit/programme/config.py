@@ -21,7 +21,8 @@ _KNOWN_COLUMN = ("type", "label", "scale", "choices", "min", "max", "integer", "
                  "principle", "format", "counts_people")
 _KNOWN_SCALE = ("labels", "kind", "higher_is_better", "missing")
 _KNOWN_REPORT = ("seed", "suppression", "quotes_per_question", "survey", "role_column", "facts", "outcomes",
-                 "codes", "invited_column")
+                 "codes", "invited_column", "you_said_we_did", "representation_reference")
+_KNOWN_PROGRAMME = ("name", "synthetic", "description", "contact", "next_steps", "date")
 CODE_CHOICES = ("rules", "agreed")
 MAX_CONFIG_BYTES = 2 * 1024 * 1024
 MAX_ALIASES = 200
@@ -113,6 +114,69 @@ def _check_expanded_size(root) -> None:
 
     if root is not None:
         size(root)
+
+
+@dataclass(frozen=True)
+class ProgrammeDetails:
+    """What pages tell readers beyond the findings (all optional, under ``programme:``).
+
+    Attributes
+    ----------
+    contact : str
+        Who to contact about the reports, e.g. "Sam Patel, evaluation lead: 0161 496 0000".
+    next_steps : tuple of str
+        What happens next, one short sentence each.
+    date : str
+        When the reports were written, as readers should see it, e.g. "March 2025".
+    """
+
+    contact: str = ""
+    next_steps: tuple[str, ...] = ()
+    date: str = ""
+
+
+def _parse_details(meta: dict, out: "_Collector") -> ProgrammeDetails:
+    """Read and check the optional contact, next_steps and date of the programme block."""
+    _check_typos(meta, _KNOWN_PROGRAMME, "programme.", out)
+    texts = {}
+    for key in ("contact", "date"):
+        value = meta.get(key)
+        if value is not None and not isinstance(value, (str, int)):
+            out.add(f"programme.{key}", f"{key} must be one line of text, e.g. {key}: \"March 2025\"")
+            value = None
+        texts[key] = "" if value is None else str(value).strip()
+    steps = meta.get("next_steps") or []
+    if isinstance(steps, str):
+        steps = [steps]
+    if not isinstance(steps, list) or not all(isinstance(s, str) for s in steps):
+        out.add("programme.next_steps", "next_steps must be a list of short sentences, e.g. "
+                "[\"We will share these results at the May meeting.\"]")
+        steps = []
+    return ProgrammeDetails(contact=texts["contact"], next_steps=tuple(s.strip() for s in steps if s.strip()),
+                            date=texts["date"])
+
+
+def programme_details(config_path) -> ProgrammeDetails:
+    """Return the contact, next steps and date under ``programme:`` of a config file.
+
+    Parameters
+    ----------
+    config_path : path-like
+        The programme config (already checked by :func:`parse_config`).
+
+    Returns
+    -------
+    ProgrammeDetails
+        Empty fields for keys the config does not give.
+    """
+    config_path = Path(config_path)
+    document = _read_yaml(config_path, str(config_path))
+    meta = document.get("programme") if isinstance(document, dict) else None
+    out = _Collector(str(config_path))
+    details = _parse_details(meta if isinstance(meta, dict) else {}, out)
+    if out.problems:
+        raise ProgrammeConfigError(out.problems)
+    return details
 
 
 def _closest(word: str, options) -> str:
@@ -454,6 +518,48 @@ def _source_key(report: dict, key: str, sources: dict[str, SourceSpec], out: _Co
                 f"{', '.join(sources) or '(none)'} or remove the key")
 
 
+def _check_you_said(entries, out: _Collector) -> None:
+    """``you_said_we_did``: a list of {you_said: ..., we_did: ...}, both short text."""
+    if entries is None:
+        return
+    if not isinstance(entries, list):
+        out.add("report.you_said_we_did", "you_said_we_did must be a list such as - {you_said: \"Meetings were "
+                "too early\", we_did: \"We moved them to 11am\"}")
+        return
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) and entry[k].strip()
+                                                  for k in ("you_said", "we_did")):
+            out.add(f"report.you_said_we_did[{i}]", "each entry needs you_said and we_did, both text")
+
+
+def _check_reference(reference, survey: SourceSpec | None, out: _Collector) -> None:
+    """``representation_reference``: {label: ..., shares: {column: {choice: percent}}} of survey columns."""
+    if reference is None:
+        return
+    key = "report.representation_reference"
+    if not isinstance(reference, dict) or not isinstance(reference.get("shares"), dict) or not reference["shares"]:
+        out.add(key, "representation_reference must be a mapping {label: \"Census 2021, Leeds\", shares: "
+                "{ethnicity: {White: 79.0, ...}}} with percentages of the reference population")
+        return
+    if reference.get("label") is not None and not isinstance(reference["label"], str):
+        out.add(f"{key}.label", "label must be text naming the reference, e.g. \"Census 2021, Leeds\"")
+    for column, shares in reference["shares"].items():
+        spec = survey.columns.get(str(column)) if survey is not None else None
+        if spec is None or spec.type != "single_choice":
+            out.add(f"{key}.shares.{column}", f"{column!r} is not a single_choice column of the survey; name a "
+                    "declared demographic column")
+            continue
+        if not isinstance(shares, dict):
+            out.add(f"{key}.shares.{column}", "give each choice's percentage, e.g. {Woman: 51.0, Man: 49.0}")
+            continue
+        for choice, value in shares.items():
+            if str(choice) not in spec.choices:
+                out.add(f"{key}.shares.{column}.{choice}", f"{choice!r} is not one of the column's choices "
+                        f"{list(spec.choices)}{_closest(choice, spec.choices)}")
+            elif isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
+                out.add(f"{key}.shares.{column}.{choice}", "a percentage must be a number from 0 to 100")
+
+
 def _check_report(report: dict, sources: dict[str, SourceSpec], out: _Collector) -> None:
     """Check the report block's references to sources and columns."""
     _check_typos(report, _KNOWN_REPORT, "report.", out)
@@ -475,6 +581,9 @@ def _check_report(report: dict, sources: dict[str, SourceSpec], out: _Collector)
                                 or facts.columns[str(invited)].type != "number"):
         out.add("report.invited_column", f"{invited!r} is not a number column of the project facts source; "
                 "declare it there (type: number) or remove invited_column")
+    _check_you_said(report.get("you_said_we_did"), out)
+    _check_reference(report.get("representation_reference"), survey or next(
+        (s for s in sources.values() if any(c.type == "likert" for c in s.columns.values())), None), out)
     codes = report.get("codes", "rules")
     if codes not in CODE_CHOICES:
         out.add("report.codes", f"codes must be one of {', '.join(CODE_CHOICES)} (rules: the codebook's keyword "
@@ -534,6 +643,7 @@ def parse_config(config_path) -> ProgrammeConfig:
         meta = {}
     elif "programme" in document and not meta.get("name"):
         out.add("programme.name", "programme has no name; add name: under programme:")
+    _parse_details(meta, out)
     scales = _parse_scales(document.get("scales"), out)
     projects = _parse_projects(document.get("projects"), out) if "projects" in document else []
     root = config_path.parent

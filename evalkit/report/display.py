@@ -56,21 +56,48 @@ def table_html(df: pd.DataFrame, caption: str, *, index: bool = False, note: str
     return f'<div class="table-wrap" role="region" aria-label="{html.escape(caption)}" tabindex="0">{out}</div>'
 
 
-def figure_html(fig: FigureWithAlt) -> str:
-    """Return a ``<figure>`` with the PNG inlined, its alt text and its caption."""
+_DPI = 150  # drawn at 1.5x so text stays sharp on phones and at 200% zoom
+_CSS_DPI = 100  # shown at 100 px per inch of figure, never wider than the page
+
+
+def figure_html(fig: FigureWithAlt, table=None, wide: bool = False) -> str:
+    """Return a ``<figure>``: its caption, the PNG inlined with short alt text, and its data table.
+
+    Parameters
+    ----------
+    fig : FigureWithAlt
+        The chart; its title becomes the ``<figcaption>`` (state the message there).
+    table : evalkit.report.blocks.Table, optional
+        The numbers the chart draws, shown in a ``<details>`` inside the same figure.
+    wide : bool
+        Keep the chart at its own size in a region that scrolls sideways (a detailed grid
+        that would be unreadable shrunk to a phone's width).
+    """
     if not fig.alt or not fig.alt.strip():
         raise ValueError(f"figure {fig.title!r} has no alt text; describe what the data shows")
+    from PIL import Image
+
     buf = io.BytesIO()
-    fig.figure.savefig(buf, format="png", dpi=100, bbox_inches="tight", metadata=_PNG_METADATA)
+    fig.figure.savefig(buf, format="png", dpi=_DPI, bbox_inches="tight", metadata=_PNG_METADATA)
     import matplotlib.pyplot as plt
 
     plt.close(fig.figure)
+    buf.seek(0)
+    with Image.open(buf) as image:
+        width, height = image.size
+    css_w, css_h = round(width * _CSS_DPI / _DPI), round(height * _CSS_DPI / _DPI)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return (
-        f'<figure class="evalkit-figure"><img src="data:image/png;base64,{data}" '
-        f'alt="{html.escape(fig.alt, quote=True)}">'
-        f"<figcaption>{html.escape(fig.title)}</figcaption></figure>"
-    )
+    details = ""
+    if table is not None:
+        details = ("<details><summary>The numbers in this chart</summary>"
+                   + table_html(table.frame, table.caption, index=table.index, note=table.note) + "</details>")
+    img = (f'<img src="data:image/png;base64,{data}" width="{css_w}" height="{css_h}" '
+           f'alt="{html.escape(fig.alt, quote=True)}">')
+    if wide:
+        img = (f'<div class="chart-scroll" role="region" tabindex="0" aria-label="{html.escape(fig.title, quote=True)}'
+               f' (scrolls sideways)">{img}</div>')
+    return f'<figure class="evalkit-figure"><figcaption>{html.escape(fig.title)}</figcaption>{img}{details}</figure>'
+
 
 
 def _display_html(markup: str) -> None:
@@ -117,7 +144,48 @@ def show_quotes(quotes: list[str], *, heading: str | None = None, level: int = 3
 
 def show_heading(text: str, level: int = 2) -> None:
     """Display a heading computed at run time (e.g. a project's name)."""
-    _display_html(f"<h{level}>{html.escape(text)}</h{level}>")
+    anchor = f' id="{heading_id(text)}"' if level == 2 else ""
+    _display_html(f"<h{level}{anchor}>{html.escape(text)}</h{level}>")
+
+
+_IDS: set[str] = set()
+
+
+def heading_id(text: str) -> str:
+    """A unique id for a heading on this page ("the-main-points", "about-this-report-2")."""
+    import re
+
+    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].strip("-") or "section"
+    name, i = base, 2
+    while name in _IDS:
+        name, i = f"{base}-{i}", i + 1
+    _IDS.add(name)
+    return name
+
+
+def _links_html(block) -> str:
+    head = f"<h3>{html.escape(block.heading)}</h3>" if block.heading else ""
+    items = "".join(f'<li><a href="{html.escape(href, quote=True)}">{html.escape(text)}</a></li>'
+                    for text, href in block.items)
+    return f'{head}<ul class="links">{items}</ul>'
+
+
+def _definitions_html(block) -> str:
+    items = "".join(f"<dt>{html.escape(term)}</dt><dd>{html.escape(meaning)}</dd>" for term, meaning in block.items)
+    if block.boxed:
+        hid = heading_id(block.heading or "hard words")
+        return (f'<aside class="hard-words" aria-labelledby="{hid}"><h3 id="{hid}">'
+                f"{html.escape(block.heading or 'Hard words')}</h3><dl>{items}</dl></aside>")
+    head = f"<h3>{html.escape(block.heading)}</h3>" if block.heading else ""
+    return f'{head}<dl class="glossary">{items}</dl>'
+
+
+def _pictured_html(block) -> str:
+    rows = []
+    for picture, text in block.lines:
+        pic = f'<span class="pic" aria-hidden="true">{picture}</span>' if picture else '<span class="pic"></span>'
+        rows.append(f"<li>{pic}<span class=\"line\">{html.escape(text)}</span></li>")
+    return f'<ul class="pictured">{"".join(rows)}</ul>'
 
 
 def section_html(section) -> str:
@@ -126,13 +194,23 @@ def section_html(section) -> str:
 
     if section is None:
         return ""
-    parts = [f"<h2>{html.escape(section.heading)}</h2>"]
+    anchor = heading_id(section.anchor or section.heading)
+    parts = [f'<h2 id="{anchor}">{html.escape(section.heading)}</h2>']
     parts += [f"<p>{html.escape(p)}</p>" for p in section.intro if p]
     for block in section.blocks:
         if isinstance(block, blocks.Table):
-            parts.append(table_html(block.frame, block.caption, index=block.index, note=block.note))
+            markup = table_html(block.frame, block.caption, index=block.index, note=block.note)
+            if block.collapsed:
+                markup = f"<details><summary>{html.escape(block.caption)}</summary>{markup}</details>"
+            parts.append(markup)
         elif isinstance(block, blocks.Figure):
-            parts.append(figure_html(block.figure))
+            parts.append(figure_html(block.figure, block.table, block.wide))
+        elif isinstance(block, blocks.Links):
+            parts.append(_links_html(block))
+        elif isinstance(block, blocks.Definitions):
+            parts.append(_definitions_html(block))
+        elif isinstance(block, blocks.Pictured):
+            parts.append(_pictured_html(block))
         elif isinstance(block, blocks.Quotes):
             body = "".join(f"<blockquote><p>{html.escape(q)}</p></blockquote>" for q in block.quotes)
             parts.append(f"<h3>{html.escape(block.heading)}</h3>" + (body or "<p>No answers to show.</p>"))
@@ -165,4 +243,5 @@ def show_sections(sections) -> None:
 
 def show_title(title: str, paragraphs=()) -> None:
     """Display the page's ``h1`` and the paragraphs (a list of str) under it."""
-    _display_html(f"<h1>{html.escape(title)}</h1>" + "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs if p))
+    _display_html(f'<h1 id="{heading_id(title)}">{html.escape(title)}</h1>'
+                  + "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs if p))

@@ -115,10 +115,14 @@ def plan_jobs(programme, settings: dict) -> list[Job]:
                     group="Programme", parameters={"seed": seed}, easy_read=True))
     jobs.append(Job(name="programme", notebook="programme_report.ipynb", title="Programme report: comparing and synthesising the projects",
                     group="Programme", parameters={"seed": seed}, leads_group=True))
+    inputs = {label: mf.sha256_file(path) for label, path in sorted(programme.input_files().items())}
+    jobs.append(Job(name="technical", notebook="technical_report.ipynb",
+                    title="Technical page: how the figures were worked out", group="Programme",
+                    parameters={"seed": seed, "inputs": inputs}))
     return jobs
 
 
-_SLOWEST = ("reliability", "programme")
+_SLOWEST = ("reliability", "programme", "technical")
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
 
@@ -163,12 +167,10 @@ def _scrub(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def _footer(provenance: dict) -> str:
-    inputs = ", ".join(f"{html.escape(k)} {v[:12]}" if k != "salt_file" else "a pseudonym salt"
-                       for k, v in sorted(provenance["inputs"].items()))
     return (
-        f"<p>Built by evalkit {html.escape(provenance['evalkit'])} from inputs: {inputs}. "
-        f"Codebook {html.escape(provenance['codebook'])}. Full provenance (parameters, package versions, commit) "
-        f'is in <a href="manifest.json">manifest.json</a>.</p>'
+        f"<p>Made with evalkit {html.escape(provenance['evalkit'])}. How the figures were worked out, and the "
+        f'fingerprints of the files they came from, are on the <a href="technical.html">technical page</a>; '
+        f'<a href="manifest.json">manifest.json</a> records everything for researchers.</p>'
     )
 
 
@@ -425,8 +427,14 @@ def _write_index_and_manifest(programme, out: Path, outcomes: list[JobOutcome], 
         if o.status != "failed":
             groups.setdefault(o.job.group, []).append(Page(o.job.html_name, o.job.title))
     order = ["Programme", "Project reports"]
+    sheets = [(text, name) for text, name in (("Framework matrix: themes by project, with summaries and quotes",
+                                               "framework_matrix.xlsx"),
+                                              ("Member-check workbook for co-producers", "member_check.xlsx"),
+                                              ("Answers the coders disagreed on", "disagreements.xlsx"),
+                                              ("Rows set aside because of problems in the data", "quarantine.csv"))
+              if (out / name).exists()]
     _write_text(out / "index.html", index_page(programme.name, [(g, groups[g]) for g in order if g in groups],
-                                               synthetic=programme.synthetic, footer=footer), root=out)
+                                               synthetic=programme.synthetic, footer=footer, files=sheets), root=out)
     files = [p for p in _published_files(out) if p.name != "manifest.json"]
     data = {
         **provenance,

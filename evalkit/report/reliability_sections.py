@@ -42,9 +42,9 @@ def agreement(report) -> Section | None:
         return None
     table = _table(report)
     return Section("How much the coders agreed", [], [
-        Figure(sections.reliability_figure(table, report)),
-        Table(sections.reliability_table(table, report),
-              "Agreement between the coders, theme by theme (each with its 95% confidence interval)")])
+        Figure(sections.reliability_figure(table, report),
+               table=Table(sections.reliability_table(table, report),
+                           "Agreement between the coders, theme by theme (each with its 95% confidence interval)"))])
 
 
 def reading_guide() -> Section:
