@@ -298,10 +298,21 @@ def missing_word_problems(b: Built) -> list[str]:
 
 
 def sample_wording_problems(b: Built) -> list[str]:
-    """No page speaks of the sample. The footer's provenance is left out: it names the codebook the
-    programme chose (``codebook: default`` is evalkit's co-production codebook), which is a fact."""
-    return [hit for page in pages(b.out)
-            for hit in _hits(_SAMPLE_RE, page, re.sub(r"(?s)Built by evalkit .*", "", visible_text(page)))]
+    """No page speaks of the sample. Left out: the footer's provenance, which names the codebook the
+    programme chose (``codebook: default`` is evalkit's co-production codebook), and the theme
+    names and definitions the pages quote from that codebook; both are the programme's choice."""
+    from evalkit.coding.codebook import load_codebook
+
+    codebook = load_codebook(b.programme.codebook_path)
+    chosen = sorted({text for t in codebook.themes.values() for text in (t.name, t.definition) if text},
+                    key=len, reverse=True)
+    hits = []
+    for page in pages(b.out):
+        text = re.sub(r"(?s)Built by evalkit .*", "", visible_text(page))
+        for quoted in chosen:
+            text = text.replace(" ".join(quoted.split()), " ")
+        hits += _hits(_SAMPLE_RE, page, text)
+    return hits
 
 
 def project_page_problems(b: Built) -> list[str]:
@@ -501,6 +512,12 @@ def test_themes_in_the_main_points_are_ones_enough_people_raised(built):
 
 def test_no_sentence_says_everyone_when_not_everyone(built):
     _assert_none(everyone_problems(_pages_of(built)), built)
+
+
+def test_every_figure_agrees_wherever_it_appears(built):
+    from evalkit.report.consistency import check_reports
+
+    _assert_none(check_reports(_pages_of(built).out), built)
 
 
 # --------------------------------------------------------------------------------- the full real files

@@ -322,7 +322,7 @@ def theme_facts(report) -> pd.DataFrame:
             rows.append({PROJECT: r[PROJECT], "theme_id": r["theme_id"], "label": r["label"], "n": n,
                          "people": total, "pct": whole_percent(n, total) if ok else None,
                          "n_text": policy.format_count(n)})
-        return pd.DataFrame(rows)
+        return pd.DataFrame(rows, columns=[PROJECT, "theme_id", "label", "n", "people", "pct", "n_text"])
 
     return _cached(report, "theme_facts", compute)
 
