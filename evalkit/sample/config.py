@@ -48,6 +48,24 @@ SESSION_SHEET = "Responses"
 MEMBER_CHECKS_DIR = "member_checks"
 MEMBER_CHECK_FILES: tuple[str, ...] = ("reviewer_1.xlsx", "reviewer_2.xlsx", "reviewer_3.xlsx")
 
+CONTACT = "the programme's evaluation team, at any project session or through your project lead"
+NEXT_STEPS: tuple[str, ...] = (
+    "Each project will talk about its report with the people who took part.",
+    "Co-producers will check the themes and tell us what does not ring true.",
+    "We will share what changed because of this at the next programme meeting.",
+)
+REPORT_DATE = "March 2025"
+YOU_SAID_WE_DID: tuple[tuple[tuple[str, str], ...], ...] = (
+    (("you_said", "Meetings were at times that clashed with caring"), ("we_did", "We moved sessions to late mornings")),
+    (("you_said", "Forms were full of jargon"), ("we_did", "Co-producers rewrote them in plain words")),
+)
+# Office for National Statistics, "Ethnic group, England and Wales: Census 2021" (29 November 2022), %.
+CENSUS_LABEL = "the 2021 Census for England and Wales"
+CENSUS_ETHNICITY: tuple[tuple[str, float], ...] = (
+    ("Asian or Asian British", 9.3), ("Black, Black British, Caribbean or African", 4.0),
+    ("Mixed or multiple ethnic groups", 2.9), ("White", 81.7), ("Other ethnic group", 2.1),
+)
+
 HEADER_COMMENT = (
     "# GENERATED FILE - do not edit by hand.\n"
     "# Synthetic sample programme written by `evalkit sample-data --out data/sample` (or `make sample-data`)\n"
@@ -90,7 +108,8 @@ def programme_config(seed: int) -> dict:
     survey_columns["could_be_better"] = _free_text("What could have been better?")
     survey_columns["what_is_missing"] = _free_text("What is missing from co-production in this project?")
     return {
-        "programme": {"name": PROGRAMME_NAME, "synthetic": True, "description": PROGRAMME_DESCRIPTION},
+        "programme": {"name": PROGRAMME_NAME, "synthetic": True, "description": PROGRAMME_DESCRIPTION,
+                      "contact": CONTACT, "next_steps": list(NEXT_STEPS), "date": REPORT_DATE},
         "scales": {"agreement": AGREEMENT, "rating": RATING},
         "projects": [{"id": p.id, "name": p.name, "theme": p.theme, "description": p.description} for p in PROJECTS],
         "sources": {
@@ -159,7 +178,9 @@ def programme_config(seed: int) -> dict:
                    "invited_column": "participants_invited",
                    "outcomes": [{"source": "outcomes", "before": "wellbeing_before", "after": "wellbeing_after",
                                  "name": "wellbeing"}],
-                   "codes": "rules"},
+                   "codes": "rules",
+                   "you_said_we_did": [dict(pair) for pair in YOU_SAID_WE_DID],
+                   "representation_reference": {"label": CENSUS_LABEL, "shares": {"ethnicity": dict(CENSUS_ETHNICITY)}}},
     }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import os
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -131,15 +132,24 @@ def _yaml_scalar(value) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, float):
+        return repr(value)
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
     raise TypeError(f"unexpected YAML value {value!r}")
 
 
+def _yaml_key(key) -> str:
+    """A mapping key as written: plain when it is an int or a simple name, JSON-quoted otherwise."""
+    if isinstance(key, int) or re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+        return str(key)
+    return json.dumps(key, ensure_ascii=False)
+
+
 def _yaml_flow(value) -> str:
     """Return a one-line YAML flow form of a scalar, list or dict (insertion order kept)."""
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_yaml_flow(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{_yaml_key(k)}: {_yaml_flow(v)}" for k, v in value.items()) + "}"
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_yaml_flow(v) for v in value) + "]"
     return _yaml_scalar(value)
