@@ -16,8 +16,8 @@ from evalkit.errors import ConfigError
 from evalkit.member_check import ANSWERS, import_member_checks
 from evalkit.paths import REPO_DIR, SAMPLE_DIR
 from evalkit.sample import DEFAULT_SEED, generate_sample, people, phrases, text
-from evalkit.sample.config import (FILES, MEMBER_CHECK_FILES, MEMBER_CHECKS_DIR, SESSION_TEXT_COLUMNS,
-                                   SURVEY_TEXT_COLUMNS)
+from evalkit.sample.config import (CENSUS_ETHNICITY, FILES, MEMBER_CHECK_FILES, MEMBER_CHECKS_DIR,
+                                   SESSION_TEXT_COLUMNS, SURVEY_TEXT_COLUMNS, YOU_SAID_WE_DID)
 from evalkit.sample.phrases import LEAF_THEMES
 
 SURVEY_COLUMNS = [
@@ -149,7 +149,13 @@ def test_programme_yml_follows_the_schema(sample):
                              "survey": "feedback_survey", "role_column": "role", "facts": "project_facts",
                              "invited_column": "participants_invited", "codes": "rules",
                              "outcomes": [{"source": "outcomes", "before": "wellbeing_before",
-                                           "after": "wellbeing_after", "name": "wellbeing"}]}
+                                           "after": "wellbeing_after", "name": "wellbeing"}],
+                             "you_said_we_did": [{"you_said": s, "we_did": d} for (_, s), (_, d) in YOU_SAID_WE_DID],
+                             "representation_reference": {"label": "the 2021 Census for England and Wales",
+                                                          "shares": {"ethnicity": dict(CENSUS_ETHNICITY)}}}
+    assert set(cfg["report"]["representation_reference"]["shares"]["ethnicity"]) < set(people.ETHNICITIES)
+    assert sum(CENSUS_ETHNICITY[i][1] for i in range(5)) == pytest.approx(100.0)
+    assert cfg["programme"]["date"] and cfg["programme"]["contact"] and cfg["programme"]["next_steps"]
     assert cfg["codebook"] == "default"
     for col in cfg["sources"]["feedback_survey"]["columns"].values():
         assert col["type"] in {"likert", "number", "single_choice", "free_text"}
