@@ -40,7 +40,7 @@ from sklearn.utils._param_validation import Interval
 
 from evalkit.coding._classifier_input import check_texts
 from evalkit.errors import EvalkitError
-from evalkit.report.manifest import sha256_file
+from evalkit.files import sha256_file
 
 __all__ = ["SentenceEmbedder", "EmbeddingModelError", "MODEL_NAME", "MODEL_REVISION",
            "WEIGHTS_SHA256", "DIMENSION", "clear_cache", "model_info", "disk_cache_path"]

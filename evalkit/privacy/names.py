@@ -119,7 +119,7 @@ def _model_dir() -> Path:
 @functools.lru_cache(maxsize=1)
 def _model():
     """The spaCy pipeline (tok2vec, tagger, ner; lemmatizer kept disabled for its tables), checked."""
-    from evalkit.report.manifest import sha256_file
+    from evalkit.files import sha256_file
 
     folder = _model_dir()
     for rel, digest in MODEL_SHA256.items():
