@@ -441,7 +441,7 @@ def test_fit_returns_self_and_keeps_parameters():
 # --- benchmark helpers ----------------------------------------------------------------------------
 
 def test_multilabel_scores_match_hand_computation():
-    from evalkit.bench.classifier_quality import multilabel_scores
+    from benchmarks.classifier_quality import multilabel_scores
 
     truth = np.array([[1, 0, 0], [1, 1, 0], [0, 1, 0]])
     pred = np.array([[1, 0, 0], [0, 1, 0], [0, 1, 1]])
@@ -459,7 +459,7 @@ def test_multilabel_scores_match_hand_computation():
 @pytest.mark.skipif(not (BENCH_DATA / "phase1_text_data.csv").exists(),
                     reason="pxtextmining benchmark data not available")
 def test_published_phase1_predictions_reproduce_published_scores():
-    from evalkit.bench.classifier_quality import load_phase1
+    from benchmarks.classifier_quality import load_phase1
 
     train, test, published = load_phase1()
     # pxtextmining phase 1 reported accuracy 0.704 and macro-F1 0.587 on this split.

@@ -1,4 +1,4 @@
-"""Tests for evalkit.effect_sizes against published metafor ``escalc`` output.
+"""Tests for evalkit.synthesis.effect_sizes against published metafor ``escalc`` output.
 
 Reference numbers and the R calls that produced them are in tests/results/results_meta.py.
 """
@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from statsmodels.stats.meta_analysis import effectsize_2proportions, effectsize_smd
 
-from evalkit.effect_sizes import (
+from evalkit.synthesis.effect_sizes import (
     EffectSizeError,
     hedges_correction,
     log_odds_ratio,
@@ -273,7 +273,7 @@ def test_smd_with_too_few_people_for_hedges_correction_raises():
 
 
 def test_effects_where_possible_leave_out_groups_without_one_and_say_why():
-    from evalkit.effect_sizes import paired_effects, paired_effects_where_possible
+    from evalkit.synthesis.effect_sizes import paired_effects, paired_effects_where_possible
 
     df = pd.DataFrame({"g": ["a"] * 4 + ["b"] * 2 + ["c"] * 3,
                        "pre": [10, 12, 14, 11, 10, 11, 5, 5, 5], "post": [12, 15, 15, 14, 11, 12, 6, 7, 8]})

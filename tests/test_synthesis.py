@@ -1,4 +1,4 @@
-"""Tests for evalkit.synthesis and evalkit.forest against published metafor output.
+"""Tests for evalkit.synthesis and evalkit.synthesis.forest against published metafor output.
 
 Reference numbers and the R calls that produced them are in tests/results/results_meta.py
 (BCG vaccine data: metafor README, Viechtbauer 2010 JSS, metafor's own tests; Normand 1999).
@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 from statsmodels.stats.meta_analysis import combine_effects
 
-from evalkit.effect_sizes import log_risk_ratio, mean_difference, risk_difference
+from evalkit.synthesis.effect_sizes import log_risk_ratio, mean_difference, risk_difference
 from evalkit.errors import EvalkitError
 from evalkit.figures import FigureWithAlt
-from evalkit.forest import forest_alt_text, forest_plot
+from evalkit.synthesis.forest import forest_alt_text, forest_plot
 from evalkit.synthesis import (
     METHODS,
     MetaAnalysisError,
@@ -124,7 +124,7 @@ def test_fe_and_dl_match_statsmodels_combine_effects(method, sm_method):
 
 
 def test_or_and_rd_measures_match_metafor_bcg():
-    from evalkit.effect_sizes import log_odds_ratio
+    from evalkit.synthesis.effect_sizes import log_odds_ratio
     es = log_odds_ratio(*BCG.T)
     _check(random_effects(es["yi"], es["vi"], method="FE"), R.BCG_OR_FE)
     _check(random_effects(es["yi"], es["vi"], method="DL"), R.BCG_OR_DL)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from evalkit.errors import CodebookError
+from evalkit.errors import CodebookError, UnknownThemeError
 from evalkit.paths import DEFAULT_CODEBOOK
 
 REGEX_PREFIX = "re:"
@@ -180,7 +180,7 @@ class Codebook:
     def children(self, theme_id: str | None) -> list[str]:
         """Return ids of the direct children of ``theme_id`` (None: the top-level themes)."""
         if theme_id is not None and theme_id not in self.themes:
-            raise KeyError(theme_id)
+            raise UnknownThemeError(theme_id)
         return [t.id for t in self.themes.values() if t.parent == theme_id]
 
     def ancestors(self, theme_id: str) -> list[str]:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from evalkit.compare.profiles import likert_counts
+from evalkit.errors import ParameterError
 from evalkit.figures import LIKERT_COLOURS, FigureWithAlt, new_figure
 from evalkit.privacy.suppression import SuppressionPolicy, policy_or_default
 
@@ -111,7 +112,7 @@ def likert_diverging_chart(survey: pd.DataFrame, items: Sequence[str], *,
     policy = policy_or_default(policy)
     levels = list(levels)
     if len(levels) > len(LIKERT_COLOURS):
-        raise ValueError(f"likert_diverging_chart draws at most {len(LIKERT_COLOURS)} levels.")
+        raise ParameterError(f"likert_diverging_chart draws at most {len(LIKERT_COLOURS)} levels.")
     colours = _colours(len(levels))
     labels = {item: (labels or {}).get(item, item.replace("_", " ")) for item in items}
     level_labels = dict(level_labels or _default_level_labels(levels))

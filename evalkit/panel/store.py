@@ -37,7 +37,7 @@ from typing import Hashable, Iterable, Iterator
 import pandas as pd
 
 from evalkit.coding.codebook_model import THEME_ID_RE
-from evalkit.errors import ConfigError, EvalkitError
+from evalkit.errors import ConfigError, ParameterError, StoreError
 from evalkit.files import atomic_path
 
 JOURNAL_FORMAT = 2  # 2 added "add_theme" lines; format 1 journals are read as they are
@@ -47,10 +47,6 @@ STATUSES = ("open", "done", "skipped")
 Key = tuple[Hashable, str]
 ADDED_COLUMNS = ["theme_id", "name", "definition", "coder", "when"]
 
-
-
-class StoreError(EvalkitError):
-    """A coder's journal cannot be read or written; the message names the file and the fix."""
 
 
 @dataclass
@@ -374,7 +370,7 @@ class CoderStore:
             If ``status`` is not one of those three.
         """
         if status not in STATUSES:
-            raise ValueError(f"status must be one of {STATUSES}, not {status!r}")
+            raise ParameterError(f"status must be one of {STATUSES}, not {status!r}")
         self.refresh()
         if self.codes(response_id, question).status == status:
             return

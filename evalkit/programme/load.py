@@ -9,9 +9,11 @@ import pandas as pd
 from evalkit.errors import DataValidationError, Problem
 from evalkit.paths import DEFAULT_CODEBOOK
 from evalkit.programme.columns import text_column
-from evalkit.programme.config import ProgrammeConfig, ProgrammeConfigError, parse_config
+from evalkit.errors import ProgrammeConfigError
+from evalkit.programme.config import ProgrammeConfig, parse_config
 from evalkit.programme.model import Programme
-from evalkit.programme.reading import UnreadableFile, read_table
+from evalkit.errors import UnreadableFile
+from evalkit.programme.reading import read_table
 from evalkit.programme.validate import QUARANTINE_COLUMNS, check_source, missing_column_problems
 
 SALT_ENV = "EVALKIT_PSEUDONYM_SALT"
@@ -105,7 +107,7 @@ def _theme_ids(config: ProgrammeConfig, fatal: list[Problem]) -> set[str] | None
 def _member_check_problems(config: ProgrammeConfig, themes: set[str] | None, fatal: list[Problem]) -> None:
     """Open every returned member-check workbook the way the report will, recording what fails."""
     from evalkit.errors import EvalkitError
-    from evalkit.member_check import import_member_checks
+    from evalkit.people.member_check import import_member_checks
 
     for path in config.member_check_files:
         try:

@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from evalkit.errors import Problem
+from evalkit.errors import Problem, UnreadableFile
 from evalkit.files import OLE2_MAGIC, utf16_encoding
 from evalkit.textclean import clean_series
 
@@ -48,14 +48,6 @@ class RawTable:
     encoding: str
     overflow: np.ndarray
     blank_rows: int = 0
-
-
-class UnreadableFile(Exception):
-    """Raised inside this module when a file cannot be read at all; carries the Problems."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(map(str, problems)))
 
 
 def _fatal(file: str, row: int | None, column: str | None, message: str) -> UnreadableFile:

@@ -12,8 +12,8 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from evalkit.reliability.statistics import ReliabilityError
-from evalkit.reliability.themes import _clean_codes, _theme_ids, theme_reliability, unit_keys
+from evalkit.errors import ReliabilityError
+from evalkit.reliability.themes import clean_codes, _theme_ids, theme_reliability, unit_keys
 
 PEOPLE = "person vs person"
 MACHINE = "machine vs agreed"
@@ -134,7 +134,7 @@ def out_of_fold_codes(texts, agreed_codes: pd.DataFrame, themes=None,
     DataFrame
         Long table: key columns, ``theme_id``, ``coder == "machine"``, sorted.
     """
-    agreed = _clean_codes(agreed_codes, need_coder=False)
+    agreed = clean_codes(agreed_codes, need_coder=False)
     keys = unit_keys(agreed)
     ids = _theme_ids(themes, agreed)
     frame = _texts_frame(texts, keys)
@@ -178,7 +178,7 @@ def machine_vs_people(texts, agreed_codes: pd.DataFrame, human_codes: pd.DataFra
     texts : Series or DataFrame
         Every answer's text (see :func:`out_of_fold_codes`).
     agreed_codes : DataFrame
-        Long table of agreed codes (e.g. from :func:`evalkit.consensus.record_consensus`).
+        Long table of agreed codes (e.g. from :func:`evalkit.people.consensus.record_consensus`).
     human_codes : DataFrame
         Long table of the double coding: key columns, ``coder``, ``theme_id``.
     estimator_factory : callable, optional
@@ -204,8 +204,8 @@ def machine_vs_people(texts, agreed_codes: pd.DataFrame, human_codes: pd.DataFra
         "(all themes)" rows). The double-coded row set is the fair comparison: the same answers
         the people coded.
     """
-    agreed = _clean_codes(agreed_codes, need_coder=False)
-    humans = _clean_codes(human_codes)
+    agreed = clean_codes(agreed_codes, need_coder=False)
+    humans = clean_codes(human_codes)
     keys = unit_keys(agreed)
     if unit_keys(humans) != keys:
         raise ReliabilityError(

@@ -17,7 +17,8 @@ import pandas as pd
 
 from evalkit.reliability.bootstrap import (MAX_UNDEFINED_SHARE, _bootstrap_estimates,
                                            _percentile_interval)
-from evalkit.reliability.statistics import STATISTICS, ReliabilityError, _parts
+from evalkit.errors import ReliabilityError
+from evalkit.reliability.statistics import STATISTICS, _parts
 from evalkit.textclean import clean_text
 from evalkit.xlsx import fit_row_heights, neutralise_formula, print_fit_to_width, save_workbook
 
@@ -48,7 +49,7 @@ def unit_keys(frame: pd.DataFrame) -> list[str]:
     return [c for c in KEY_COLUMNS if c in frame.columns]
 
 
-def _clean_codes(codes: pd.DataFrame, need_coder: bool = True) -> pd.DataFrame:
+def clean_codes(codes: pd.DataFrame, need_coder: bool = True) -> pd.DataFrame:
     """Check a long codes table and return it with text keys and blank theme rows removed."""
     if not isinstance(codes, pd.DataFrame):
         raise ReliabilityError(f"codes must be a pandas DataFrame (long table); got {type(codes).__name__}.")
@@ -137,7 +138,7 @@ def indicator_matrices(codes: pd.DataFrame, themes=None, units: pd.DataFrame | N
     answers : pandas.MultiIndex
         Column order of the matrices.
     """
-    clean = _clean_codes(codes)
+    clean = clean_codes(codes)
     keys = unit_keys(clean)
     ids = _theme_ids(themes, clean)
     answers = _unit_index(clean, keys, units)
@@ -412,7 +413,7 @@ def export_disagreements(table: pd.DataFrame, path: str | os.PathLike) -> Path:
     """Write the disagreements list for a consensus meeting, as CSV or XLSX by file suffix.
 
     Adds empty ``agreed_themes`` (theme ids, ``;``-separated) and ``notes`` columns to fill in
-    during the meeting; :func:`evalkit.consensus.decisions_from_sheet` reads them back. Text
+    during the meeting; :func:`evalkit.people.consensus.decisions_from_sheet` reads them back. Text
     that a spreadsheet would run as a formula is neutralised: an apostrophe in CSV (UTF-8 with
     a byte-order mark, so Excel shows accents), a text cell with no visible apostrophe in XLSX.
     Control characters are dropped.

@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from evalkit.synthesis.inputs import MetaAnalysisError, check_labels, positions, validate_inputs
+from evalkit.errors import MetaAnalysisError
+from evalkit.synthesis.inputs import check_labels, positions, validate_inputs
 from evalkit.synthesis.model import fit
 from evalkit.synthesis.result import SubgroupResult
 from evalkit.synthesis.tau2 import q_statistic

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from evalkit.errors import DataValidationError, EvalkitError, Problem
+from evalkit.errors import DataValidationError, EffectSizeError, Problem
 
 __all__ = [
     "EffectSizeError",
@@ -42,10 +42,6 @@ __all__ = [
     "smcr",
     "smd",
 ]
-
-
-class EffectSizeError(EvalkitError, ValueError):
-    """Inputs to an effect-size function cannot give an effect size; the message says why."""
 
 
 def _array(name: str, values) -> np.ndarray:
