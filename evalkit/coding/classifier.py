@@ -139,9 +139,15 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
 
     Examples
     --------
-    >>> clf = ThemeClassifier().fit(answers, coded_themes)       # doctest: +SKIP
-    >>> clf.predict(["The venue had no step-free access"])       # doctest: +SKIP
-    >>> clf.flag_for_review(new_answers)                         # doctest: +SKIP
+    TF-IDF only (``embedding=None``) on a toy set of coded answers:
+
+    >>> texts = ["the bus was late", "the bus never came", "lovely kind staff", "the staff were kind"] * 3
+    >>> themes = ["travel", "travel", "staff", "staff"] * 3
+    >>> clf = ThemeClassifier(embedding=None, random_state=0).fit(texts, themes)
+    >>> clf.predict(["the bus was late again"])
+    array(['travel'], dtype=object)
+
+    ``clf.flag_for_review(new_answers)`` lists the answers a person should check first.
     """
 
     _parameter_constraints: dict = {

@@ -59,6 +59,24 @@ def load_codebook(path="default") -> Codebook:
     ------
     CodebookError
         If the file is missing, of an unknown type, or invalid.
+
+    See Also
+    --------
+    save_codebook : write one in any of these formats.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "codebook.yml"
+    >>> _ = path.write_text('''
+    ... name: Tiny
+    ... themes:
+    ...   - {id: access, name: Access, definition: Getting in and around.}
+    ...   - {id: venue, name: Venue, parent: access, definition: The building., patterns: [ramp, lift]}
+    ... ''')
+    >>> codebook = load_codebook(path)
+    >>> codebook.leaves(), codebook["venue"].patterns
+    (['venue'], ('ramp', 'lift'))
     """
     if isinstance(path, Codebook):
         return path

@@ -174,6 +174,22 @@ class ThemeDiscovery(TransformerMixin, BaseEstimator):
         Mean of the candidates' stability.
     reconstruction_err_ : float
         Frobenius error of the main fit relative to the norm of the TF-IDF matrix.
+
+    See Also
+    --------
+    suggest_k : compare several numbers of themes.
+    promote : add a candidate to a codebook.
+
+    Examples
+    --------
+    >>> answers = ["the bus was late and the bus was full", "no bus at night, the bus stop is far",
+    ...            "the staff were kind and the staff listened", "kind staff who listened",
+    ...            "the bus driver was rude", "staff listened to us"]
+    >>> discovery = ThemeDiscovery(n_themes=2, n_stability_runs=0, random_state=0).fit(answers)
+    >>> discovery.candidates_frame()[["candidate", "label"]]
+       candidate                    label
+    0          0                      bus
+    1          1  staff / listened / kind
     """
 
     def __init__(self, *, n_themes=8, unit="sentence", random_state=0, n_top_terms=10, n_representative=3,

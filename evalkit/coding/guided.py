@@ -159,9 +159,19 @@ class CodebookCoder(ClassifierMixin, BaseEstimator):
 
     Examples
     --------
-    >>> coder = CodebookCoder("default").fit(answers)          # doctest: +SKIP
-    >>> coder.code(answers).head()                             # doctest: +SKIP
-    >>> coder.add_examples(coded_answers, coded_themes)        # doctest: +SKIP
+    With a two-theme codebook, fitted on the evaluation's own answers (no labels):
+
+    >>> from evalkit.coding.codebook import codebook_from_dict
+    >>> codebook = codebook_from_dict({"themes": [
+    ...     {"id": "travel", "name": "Travel", "definition": "Getting to the sessions: buses, trains, taxis.",
+    ...      "patterns": ["bus", "train"]},
+    ...     {"id": "staff", "name": "Staff", "definition": "How staff treated people.", "patterns": ["staff"]}]})
+    >>> coder = CodebookCoder(codebook).fit(["The bus was late.", "Kind staff.", "The train was cancelled."])
+    >>> coder.code(["The bus was late."])[["response_id", "theme_id", "source"]]
+       response_id theme_id    source
+    0            0   travel  codebook
+
+    ``coder.add_examples(coded_answers, coded_themes)`` then learns from answers people coded.
     """
 
     _parameter_constraints: dict = {

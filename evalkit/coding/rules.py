@@ -105,8 +105,16 @@ class RuleCoder:
 
     Examples
     --------
-    >>> coder = RuleCoder("default")
-    >>> coder.code(["The venue was not accessible."])  # doctest: +SKIP
+    With a two-theme codebook (``RuleCoder("default")`` uses the co-production codebook):
+
+    >>> from evalkit.coding.codebook import codebook_from_dict
+    >>> codebook = codebook_from_dict({"themes": [
+    ...     {"id": "travel", "name": "Travel", "definition": "Getting there.", "patterns": ["bus", "train"]},
+    ...     {"id": "staff", "name": "Staff", "definition": "How staff treated people.", "patterns": ["staff"]}]})
+    >>> RuleCoder(codebook).code(["The bus was late.", "Kind staff."])
+       response_id theme_id source  score evidence  negated
+    0            0   travel  rules    1.0      bus    False
+    1            1    staff  rules    1.0    staff    False
     """
 
     def __init__(self, codebook="default", rollup: bool = False):

@@ -122,9 +122,9 @@ def sentiment_scores(texts, response_ids=None) -> pd.DataFrame:
 
     Examples
     --------
-    >>> sentiment_scores(["The book was good."])[["compound", "label"]]  # doctest: +SKIP
+    >>> sentiment_scores(["The staff were lovely."])[["compound", "label"]]
        compound     label
-    0    0.4404  positive
+    0    0.5859  positive
     """
     cleaned = [_clean(t) for t in texts]
     ids = np.arange(len(cleaned)) if response_ids is None else np.asarray(response_ids, dtype=object)

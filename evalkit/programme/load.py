@@ -262,9 +262,23 @@ def load_programme(config_path, *, require_salt: bool = False) -> Programme:
 
     Examples
     --------
-    >>> from evalkit.programme import load_programme
-    >>> programme = load_programme("data/sample/programme.yml")   # doctest: +SKIP
-    >>> list(programme.sources)                                     # doctest: +SKIP
+    A programme of one survey with three answers:
+
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "survey.csv").write_text("ID,Rating\\nR1,Agree\\nR2,Disagree\\nR3,Agree\\n")
+    >>> _ = (folder / "programme.yml").write_text('''
+    ... programme: {name: Tiny, synthetic: true, description: Three answers.}
+    ... scales: {agreement: {1: Disagree, 2: Agree}}
+    ... projects: [{id: P1, name: Project one, theme: any, description: One project.}]
+    ... sources:
+    ...   survey: {path: survey.csv, id_column: ID, columns: {Rating: {type: likert, scale: agreement}}}
+    ... ''')
+    >>> programme = load_programme(folder / "programme.yml")
+    >>> programme
+    <Programme 'Tiny': 1 sources, 0 rows quarantined>
+    >>> list(programme.sources)
+    ['survey']
     """
     programme, fatal, _ = _assemble(config_path, require_salt=require_salt)
     if fatal:
@@ -286,6 +300,29 @@ def validate_programme(config_path) -> list[Problem]:
         Fatal problems (config, missing files or columns) first, then row-level problems
         (rows that would be quarantined), each printing as ``file:row:column: message``.
         An empty list means the programme is clean.
+
+    See Also
+    --------
+    load_programme : load it once it validates.
+
+    Examples
+    --------
+    A programme of one survey with no pseudonym salt yet (reports need one, so it is fatal here;
+    :func:`load_programme` needs it only with ``require_salt=True``):
+
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "survey.csv").write_text("ID,Rating\\nR1,Agree\\nR2,Disagree\\nR3,Agree\\n")
+    >>> _ = (folder / "programme.yml").write_text('''
+    ... programme: {name: Tiny, synthetic: true, description: Three answers.}
+    ... scales: {agreement: {1: Disagree, 2: Agree}}
+    ... projects: [{id: P1, name: Project one, theme: any, description: One project.}]
+    ... sources:
+    ...   survey: {path: survey.csv, id_column: ID, columns: {Rating: {type: likert, scale: agreement}}}
+    ... ''')
+    >>> for problem in validate_programme(folder / "programme.yml"):
+    ...     print(problem.file, problem.column, problem.fatal)
+    programme.yml privacy.salt_file True
     """
     try:
         _, fatal, row_problems = _assemble(config_path)

@@ -273,6 +273,19 @@ def theme_reliability(codes: pd.DataFrame, themes=None, units: pd.DataFrame | No
     See Also
     --------
     reading_guide : how to read the table.
+
+    Examples
+    --------
+    Two coders, four answers (far too few to trust: the table says so):
+
+    >>> codes = pd.DataFrame({"response_id": [1, 1, 2, 3, 3, 4], "coder": ["ann", "bob", "ann", "ann", "bob", "bob"],
+    ...                       "theme_id": ["travel", "travel", "staff", "staff", "staff", "travel"]})
+    >>> table = theme_reliability(codes, n_boot=0)
+    >>> table[["theme_id", "n_units", "agreement", "kappa", "too_few"]]
+           theme_id  n_units  agreement     kappa  too_few
+    0         staff        4       0.75  0.500000     True
+    1        travel        4       0.75  0.500000     True
+    2  (all themes)        8       0.75  0.466667     True
     """
     if n_boot and (int(n_boot) != n_boot or n_boot < 0):
         raise ReliabilityError(f"n_boot must be a whole number of 0 or more; got {n_boot!r}.")
