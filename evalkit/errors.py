@@ -135,8 +135,6 @@ class ClassifierInputError(DataValidationError, ValueError):
     """Texts or labels given to ``ThemeClassifier`` are unusable; each problem says how to fix it."""
 
 
-class ClassifierParameterError(ConfigError, ValueError):
-    """A ``ThemeClassifier`` parameter is out of range; the message names it and its allowed values."""
 
 
 class EmbeddingModelError(EvalkitError):
@@ -173,3 +171,31 @@ class EffectSizeError(EvalkitError, ValueError):
 
 class MetaAnalysisError(EvalkitError, ValueError):
     """Inputs cannot be meta-analysed as given; the message says what to change."""
+
+
+def _classifier_parameter_error() -> type:
+    """Make :class:`ClassifierParameterError`: also scikit-learn's ``InvalidParameterError``.
+
+    scikit-learn's own checks (and callers) catch ``InvalidParameterError``; evalkit's CLI and
+    notebooks catch :class:`EvalkitError`. The class is made on first use so that importing
+    evalkit does not import scikit-learn.
+    """
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    class ClassifierParameterError(ConfigError, InvalidParameterError):
+        """A ``ThemeClassifier`` parameter is out of range; the message names it and its allowed values.
+
+        Also a scikit-learn ``InvalidParameterError`` (so a ``ValueError`` and ``TypeError``).
+        """
+
+    ClassifierParameterError.__module__ = __name__
+    ClassifierParameterError.__qualname__ = "ClassifierParameterError"
+    return ClassifierParameterError
+
+
+def __getattr__(name: str):
+    """Make the exceptions that need scikit-learn on first use (see :func:`_classifier_parameter_error`)."""
+    if name == "ClassifierParameterError":
+        cls = globals()[name] = _classifier_parameter_error()
+        return cls
+    raise AttributeError(f"module 'evalkit.errors' has no attribute {name!r}")

@@ -174,6 +174,8 @@ class ThemeDiscovery(TransformerMixin, BaseEstimator):
         Mean of the candidates' stability.
     reconstruction_err_ : float
         Frobenius error of the main fit relative to the norm of the TF-IDF matrix.
+    n_iter_ : int
+        Iterations the main NMF fit ran.
 
     See Also
     --------
@@ -276,6 +278,7 @@ class ThemeDiscovery(TransformerMixin, BaseEstimator):
                 H = self._nmf("random", self.random_state + i).fit(X).components_
                 runs.append(_match_similarity(self.nmf_.components_, H))
         self.components_ = self.nmf_.components_
+        self.n_iter_ = self.nmf_.n_iter_
         self.reconstruction_err_ = float(self.nmf_.reconstruction_err_ / max(np.sqrt(X.multiply(X).sum()), 1e-12))
         per_topic = np.mean(runs, axis=0) if runs else np.full(self.n_themes, np.nan)
         self.stability_ = float(np.mean(per_topic))
