@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "evalkit"
 
 LAYERS: list[tuple[str, ...]] = [
     # 0: low level: no knowledge of programmes, codebooks or reports
-    ("evalkit.errors", "evalkit.files", "evalkit.paths", "evalkit.textclean", "evalkit.xlsx", "evalkit.csvio",
+    ("evalkit.errors", "evalkit.files", "evalkit.results", "evalkit.paths", "evalkit.textclean", "evalkit.xlsx", "evalkit.csvio",
      "evalkit.figures", "evalkit.nlp"),
     # 1: privacy and the statistics of synthesis work on plain tables and arrays
     ("evalkit.privacy", "evalkit.synthesis"),

@@ -221,7 +221,7 @@ def test_summary_frame_and_html():
 # --- leave-one-out and subgroups
 
 def test_leave_one_out_matches_refitting_by_hand():
-    loo = leave_one_out(YI, VI, LABELS, method="REML")
+    loo = leave_one_out(YI, VI, LABELS, method="REML").summary_frame()
     assert list(loo.index) == LABELS and loo.index.name == "omitted"
     for i in (0, 7, 12):
         keep = np.arange(len(YI)) != i
@@ -233,9 +233,9 @@ def test_leave_one_out_matches_refitting_by_hand():
 
 def test_leave_one_out_errors():
     with pytest.raises(MetaAnalysisError, match="at least 3"):
-        leave_one_out(YI[:2], VI[:2], LABELS[:2])
+        leave_one_out(YI[:2], VI[:2], LABELS[:2]).summary_frame()
     with pytest.raises(MetaAnalysisError, match="labels has 3 entries"):
-        leave_one_out(YI, VI, LABELS[:3])
+        leave_one_out(YI, VI, LABELS[:3]).summary_frame()
 
 
 def test_subgroup_fixed_effect_partitions_q():
@@ -414,7 +414,7 @@ def test_reml_returns_with_a_cancelling_tiny_variance():
     signal.alarm(10)
     try:
         res = random_effects(R.HANG_Y, R.HANG_V, "REML")
-        loo = leave_one_out(R.HANG_Y + [0.2], R.HANG_V + [0.5], list("abcd"))
+        loo = leave_one_out(R.HANG_Y + [0.2], R.HANG_V + [0.5], list("abcd")).summary_frame()
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)

@@ -221,10 +221,10 @@ def machine_vs_people(texts, agreed_codes: pd.DataFrame, human_codes: pd.DataFra
     options = {"themes": themes, "n_boot": n_boot, "seed": seed}
     duo = ["agreed", "machine"]
     parts = [
-        theme_reliability(humans, units=double, **options).assign(comparison=PEOPLE),
-        theme_reliability(pair, units=everyone, coders=duo, **options).assign(comparison=MACHINE),
+        theme_reliability(humans, units=double, **options).summary_frame().assign(comparison=PEOPLE),
+        theme_reliability(pair, units=everyone, coders=duo, **options).summary_frame().assign(comparison=MACHINE),
     ]
     same = pair.merge(double, on=keys, how="inner")
-    parts.append(theme_reliability(same, units=double, coders=duo, **options).assign(comparison=MACHINE_SAME))
+    parts.append(theme_reliability(same, units=double, coders=duo, **options).summary_frame().assign(comparison=MACHINE_SAME))
     table = pd.concat(parts, ignore_index=True)
     return table[["comparison"] + [c for c in table.columns if c != "comparison"]]

@@ -9,6 +9,7 @@ theme from anyone).
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -18,6 +19,7 @@ import pandas as pd
 from evalkit.reliability.bootstrap import (MAX_UNDEFINED_SHARE, _bootstrap_estimates,
                                            _percentile_interval)
 from evalkit.errors import ReliabilityError
+from evalkit.results import TableResult
 from evalkit.reliability.statistics import STATISTICS, _parts
 from evalkit.textclean import clean_text
 from evalkit.xlsx import fit_row_heights, neutralise_formula, print_fit_to_width, save_workbook
@@ -225,9 +227,42 @@ def _binary_features(matrix: np.ndarray) -> dict:
     return out
 
 
+@dataclass(frozen=True, eq=False)
+class ThemeReliabilityResult(TableResult):
+    """Agreement between coders for each theme (see :func:`theme_reliability`).
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per theme and a last ``(all themes)`` row; see :func:`theme_reliability`.
+    n_boot : int
+        Bootstrap replicates behind the intervals (0: no intervals).
+    seed : int
+        Seed of the bootstrap.
+    ci_level : float
+        Confidence level of the intervals.
+    """
+
+    n_boot: int = 0
+    seed: int = 0
+    ci_level: float = 0.95
+
+    title = "Agreement between coders, per theme"
+
+    @property
+    def themes(self) -> pd.DataFrame:
+        """The rows of single themes (without the pooled row)."""
+        return self.table[self.table["theme_id"] != OVERALL]
+
+    @property
+    def pooled(self) -> pd.Series:
+        """The ``(all themes)`` row: every answer x theme unit pooled."""
+        return self.table[self.table["theme_id"] == OVERALL].iloc[0]
+
+
 def theme_reliability(codes: pd.DataFrame, themes=None, units: pd.DataFrame | None = None,
                       coders: Iterable[str] | None = None, n_boot: int = 2000, seed: int = 0, ci_level: float = 0.95,
-                      min_units: int = MIN_UNITS, min_positive: int = MIN_POSITIVE) -> pd.DataFrame:
+                      min_units: int = MIN_UNITS, min_positive: int = MIN_POSITIVE) -> ThemeReliabilityResult:
     """Agreement between coders for each theme, with bootstrap intervals and a plain warning.
 
     A unit is one answer x one theme, coded present or absent by each coder. Cohen's kappa
@@ -262,8 +297,9 @@ def theme_reliability(codes: pd.DataFrame, themes=None, units: pd.DataFrame | No
 
     Returns
     -------
-    DataFrame
-        One row per theme plus a last row ``theme_id == "(all themes)"`` pooling every answer x
+    ThemeReliabilityResult
+        ``summary_frame()`` (or ``.table``) has one row per theme plus a last row
+        ``theme_id == "(all themes)"`` pooling every answer x
         theme unit (its interval resamples whole answers). Columns: theme_id, n_units,
         n_positive, n_coders, agreement, kappa, alpha, ac1 (each with ``_low``/``_high``),
         too_few, note. Resamples where a statistic is undefined (no variation left) are left
@@ -280,8 +316,8 @@ def theme_reliability(codes: pd.DataFrame, themes=None, units: pd.DataFrame | No
 
     >>> codes = pd.DataFrame({"response_id": [1, 1, 2, 3, 3, 4], "coder": ["ann", "bob", "ann", "ann", "bob", "bob"],
     ...                       "theme_id": ["travel", "travel", "staff", "staff", "staff", "travel"]})
-    >>> table = theme_reliability(codes, n_boot=0)
-    >>> table[["theme_id", "n_units", "agreement", "kappa", "too_few"]]
+    >>> result = theme_reliability(codes, n_boot=0)
+    >>> result.summary_frame()[["theme_id", "n_units", "agreement", "kappa", "too_few"]]
            theme_id  n_units  agreement     kappa  too_few
     0         staff        4       0.75  0.500000     True
     1        travel        4       0.75  0.500000     True
@@ -321,7 +357,8 @@ def theme_reliability(codes: pd.DataFrame, themes=None, units: pd.DataFrame | No
     order = ["theme_id", "n_units", "n_positive", "n_coders"]
     for stat in ("agreement", "kappa", "alpha", "ac1"):
         order += [stat, f"{stat}_low", f"{stat}_high"]
-    return table[order + ["too_few", "note"]]
+    return ThemeReliabilityResult(table=table[order + ["too_few", "note"]], n_boot=int(n_boot), seed=seed,
+                                  ci_level=ci_level)
 
 
 def reading_guide() -> str:
