@@ -43,11 +43,11 @@ test: $(TEST_STAMP)
 
 ## Run the speed and quality benchmarks and print their tables
 bench: setup
-	$(BIN)/python -m evalkit.bench
+	$(BIN)/python -m benchmarks
 
 ## Re-create data/sample/ from the seeded generator
 sample-data: setup
-	$(BIN)/evalkit sample-data --out data/sample
+	$(BIN)/python -m tools.sample_data --out data/sample
 
 ## Remove generated outputs and the virtual environment
 clean:

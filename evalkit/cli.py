@@ -52,8 +52,18 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _sample_data(args: argparse.Namespace) -> int:
-    from evalkit.sample import generate_sample
+    # The generator is a development tool of the repository (tools/sample_data/), not part of the
+    # installed package: this command works from a checkout only.
+    import importlib
 
+    from evalkit.paths import REPO_DIR
+
+    if not (REPO_DIR / "tools" / "sample_data" / "generator.py").is_file():
+        raise EvalkitError("the sample generator lives in the evalkit repository (tools/sample_data/); "
+                           "run this command from a checkout of it.")
+    if str(REPO_DIR) not in sys.path:
+        sys.path.insert(0, str(REPO_DIR))
+    generate_sample = importlib.import_module("tools.sample_data").generate_sample
     written = generate_sample(args.out, seed=args.seed)
     print(f"Wrote {len(written)} files to {args.out}.")
     return 0

@@ -20,6 +20,8 @@ import nltk
 from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize import PunktSentenceTokenizer, TreebankWordTokenizer
 
+from evalkit.files import atomic_path
+
 _FIXED_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 
 
@@ -41,10 +43,8 @@ def _vader_lexicon_source() -> Path:
 
 def _write_atomically(path: Path, write) -> None:
     """Write through a temporary file so a concurrent reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    write(tmp)
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        write(tmp)
 
 
 def _provision_vader(root: Path) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from evalkit.files import atomic_write_bytes
 from evalkit.textclean import clean_text
 
 FIXED_TIME = dt.datetime(2020, 1, 1, 0, 0, 0)
@@ -147,8 +148,4 @@ def save_workbook(wb: Workbook, path: str | os.PathLike) -> Path:
             if info.filename == "docProps/core.xml":
                 data = _MODIFIED.sub(rb"\g<1>" + _FIXED_STAMP + rb"\g<2>", data)
             dst.writestr(fixed, data)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(out.getvalue())
-    os.replace(tmp, path)
-    return path
+    return atomic_write_bytes(path, out.getvalue())

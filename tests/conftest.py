@@ -1,10 +1,17 @@
 """Shared fixtures: one sample report build reused by the report tests."""
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
 from evalkit.paths import SAMPLE_DIR
+
+# The sample generator (tools/sample_data/) and the benchmarks (benchmarks/) live in the repository,
+# not in the installed package; tests import them from the checkout.
+REPO_ROOT = Path(__file__).resolve().parents[1]
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from evalkit.consensus import (
+from evalkit.people.consensus import (
     ConsensusError,
     decisions_from_sheet,
     load_consensus,
@@ -119,7 +119,7 @@ def test_meeting_sheet_unknown_theme_names_row(codes, tmp_path):
 
 
 def test_consensus_csv_has_a_bom_and_reads_back_from_excel_csv_in_cp1252(tmp_path):
-    from evalkit.consensus import load_consensus, save_consensus
+    from evalkit.people.consensus import load_consensus, save_consensus
 
     frame = pd.DataFrame({"response_id": ["R1"], "theme_id": ["feeling_heard"], "basis": ["all coders"],
                           "agreed_by": ["Zoë; Siân"], "agreed_on": ["2024-03-14"]}).astype("string")
@@ -132,7 +132,7 @@ def test_consensus_csv_has_a_bom_and_reads_back_from_excel_csv_in_cp1252(tmp_pat
 
 
 def test_decisions_sheet_saved_by_excel_as_cp1252_is_read(tmp_path):
-    from evalkit.consensus import decisions_from_sheet
+    from evalkit.people.consensus import decisions_from_sheet
 
     path = tmp_path / "d.csv"
     path.write_bytes("response_id,text,in_dispute,agreed_themes\r\nR1,café,t1; t2,t1\r\n".encode("cp1252"))

@@ -28,7 +28,7 @@ def corpus(n=90, seed=3):
 
 @pytest.fixture(scope="module")
 def fitted():
-    return ThemeDiscovery(n_themes=3, seed=0, n_stability_runs=3).fit(corpus())
+    return ThemeDiscovery(n_themes=3, random_state=0, n_stability_runs=3).fit(corpus())
 
 
 def test_finds_the_planted_topics(fitted):
@@ -56,8 +56,8 @@ def test_representative_answers_belong_to_their_topic(fitted):
 
 
 def test_deterministic_with_a_seed():
-    a = ThemeDiscovery(n_themes=3, seed=7, n_stability_runs=2).fit(corpus())
-    b = ThemeDiscovery(n_themes=3, seed=7, n_stability_runs=2).fit(corpus())
+    a = ThemeDiscovery(n_themes=3, random_state=7, n_stability_runs=2).fit(corpus())
+    b = ThemeDiscovery(n_themes=3, random_state=7, n_stability_runs=2).fit(corpus())
     assert a.candidates_ == b.candidates_
     assert a.candidates_frame().to_csv() == b.candidates_frame().to_csv()
     np.testing.assert_array_equal(a.transform(corpus()[:5]), b.transform(corpus()[:5]))

@@ -1,4 +1,4 @@
-"""Tests for evalkit.effect_sizes against published metafor ``escalc`` output.
+"""Tests for evalkit.synthesis.effect_sizes against published metafor ``escalc`` output.
 
 Reference numbers and the R calls that produced them are in tests/results/results_meta.py.
 """
@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from statsmodels.stats.meta_analysis import effectsize_2proportions, effectsize_smd
 
-from evalkit.effect_sizes import (
+from evalkit.synthesis.effect_sizes import (
     EffectSizeError,
     hedges_correction,
     log_odds_ratio,
@@ -172,7 +172,7 @@ def _raw_pairs():
 
 def test_paired_effects_equals_escalc_on_the_same_summaries():
     df = _raw_pairs()
-    out = paired_effects(df, "wellbeing_before", "wellbeing_after", "project_id")
+    out = paired_effects(df, "wellbeing_before", "wellbeing_after", "project_id").summary_frame()
     assert list(out["project"]) == ["P01", "P02"]
     assert list(out["n"]) == [5, 4]
     assert list(out["n_excluded"]) == [1, 1]
@@ -186,7 +186,7 @@ def test_paired_effects_equals_escalc_on_the_same_summaries():
 
 
 def test_paired_effects_smcc_option():
-    out = paired_effects(_raw_pairs(), "wellbeing_before", "wellbeing_after", "project_id", measure="smcc")
+    out = paired_effects(_raw_pairs(), "wellbeing_before", "wellbeing_after", "project_id", measure="smcc").summary_frame()
     before = np.array([15, 17, 21, 19.0]); after = np.array([16, 21, 22, 24.0])
     r = np.corrcoef(before, after)[0, 1]
     expected = smcc(after.mean(), before.mean(), after.std(ddof=1), before.std(ddof=1), 4, r)
@@ -196,11 +196,11 @@ def test_paired_effects_smcc_option():
 def test_paired_effects_reports_missing_column_and_small_groups():
     df = _raw_pairs()
     with pytest.raises(DataValidationError) as err:
-        paired_effects(df, "wellbeing_pre", "wellbeing_after", "project_id", source="outcomes.csv")
+        paired_effects(df, "wellbeing_pre", "wellbeing_after", "project_id", source="outcomes.csv").summary_frame()
     assert "outcomes.csv:1:wellbeing_pre:" in str(err.value)
     tiny = df.iloc[:8]
     with pytest.raises(DataValidationError) as err:
-        paired_effects(tiny, "wellbeing_before", "wellbeing_after", "project_id", source="outcomes.csv")
+        paired_effects(tiny, "wellbeing_before", "wellbeing_after", "project_id", source="outcomes.csv").summary_frame()
     assert "project 'P02' has 2 people" in str(err.value)
     assert "outcomes.csv:8:project_id:" in str(err.value)
 
@@ -208,7 +208,7 @@ def test_paired_effects_reports_missing_column_and_small_groups():
 def test_paired_effects_rejects_constant_before_scores():
     df = pd.DataFrame({"g": ["A"] * 4, "b": [10, 10, 10, 10], "a": [11, 12, 13, 12]})
     with pytest.raises(DataValidationError, match="every value of 'b' is the same"):
-        paired_effects(df, "b", "a", "g")
+        paired_effects(df, "b", "a", "g").summary_frame()
 
 
 # --- input errors
@@ -228,14 +228,14 @@ def test_invalid_inputs_raise_evalkit_errors_naming_the_study():
     with pytest.raises(EffectSizeError, match="numbers only"):
         smd(["a"], [1], [10], [0], [1], [10])
     with pytest.raises(EffectSizeError, match="Unknown measure"):
-        paired_effects(_raw_pairs(), "wellbeing_before", "wellbeing_after", "project_id", measure="SMD")
+        paired_effects(_raw_pairs(), "wellbeing_before", "wellbeing_after", "project_id", measure="SMD").summary_frame()
 
 
 def test_paired_effects_is_independent_of_row_order():
     df = _raw_pairs()
     shuffled = df.sample(frac=1.0, random_state=7).reset_index(drop=True)
-    a = paired_effects(df, "wellbeing_before", "wellbeing_after", "project_id")
-    b = paired_effects(shuffled, "wellbeing_before", "wellbeing_after", "project_id")
+    a = paired_effects(df, "wellbeing_before", "wellbeing_after", "project_id").summary_frame()
+    b = paired_effects(shuffled, "wellbeing_before", "wellbeing_after", "project_id").summary_frame()
     pd.testing.assert_frame_equal(a, b, rtol=1e-12)
 
 
@@ -249,13 +249,13 @@ def test_paired_effects_smcr_refuses_constant_after_scores():
     # vi = 0.6292 (R: escalc("SMCR", ..., ri=0)), a number with no basis.
     with pytest.raises(DataValidationError, match="every value of 'a' is the same, so the "
                                                   "before/after correlation is undefined"):
-        paired_effects(CONSTANT_AFTER, "b", "a", "g")
+        paired_effects(CONSTANT_AFTER, "b", "a", "g").summary_frame()
 
 
 def test_paired_effects_smcc_with_constant_after_scores_needs_no_r():
     # R: escalc("SMCC", m1i=15, m2i=12, sd1i=0, sd2i=sd(c(10, 12, 14, 13, 11)), ni=5, ri=r)
     #    gives yi 1.5138795132, vi 0.4291831181 for ri = 0 and ri = 0.5 alike (metafor 3.8-1).
-    out = paired_effects(CONSTANT_AFTER, "b", "a", "g", measure="SMCC")
+    out = paired_effects(CONSTANT_AFTER, "b", "a", "g", measure="SMCC").summary_frame()
     assert np.isnan(out.loc[0, "r"])
     assert out.loc[0, "yi"] == pytest.approx(1.5138795132, abs=1e-10)
     assert out.loc[0, "vi"] == pytest.approx(0.4291831181, abs=1e-10)
@@ -273,11 +273,11 @@ def test_smd_with_too_few_people_for_hedges_correction_raises():
 
 
 def test_effects_where_possible_leave_out_groups_without_one_and_say_why():
-    from evalkit.effect_sizes import paired_effects, paired_effects_where_possible
+    from evalkit.synthesis.effect_sizes import paired_effects, paired_effects_where_possible
 
     df = pd.DataFrame({"g": ["a"] * 4 + ["b"] * 2 + ["c"] * 3,
                        "pre": [10, 12, 14, 11, 10, 11, 5, 5, 5], "post": [12, 15, 15, 14, 11, 12, 6, 7, 8]})
     effects, reasons = paired_effects_where_possible(df, "pre", "post", "g")
     assert effects["project"].tolist() == ["a"]
-    pd.testing.assert_frame_equal(effects, paired_effects(df[df["g"] == "a"], "pre", "post", "g"))
+    pd.testing.assert_frame_equal(effects, paired_effects(df[df["g"] == "a"], "pre", "post", "g").summary_frame())
     assert "has 2 people with both" in reasons["b"] and "is the same" in reasons["c"]

@@ -169,7 +169,7 @@ def test_missing_model_package_says_how_to_fix(monkeypatch):
 
 
 def test_a_single_string_is_rejected_with_a_fix(fresh_cache):
-    from evalkit.coding.classifier import ClassifierInputError
+    from evalkit.errors import ClassifierInputError
 
     with pytest.raises(ClassifierInputError, match=r"pass a list of answers"):
         SentenceEmbedder().fit().transform("just one answer")

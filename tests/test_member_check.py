@@ -4,7 +4,7 @@ import pytest
 from openpyxl import load_workbook
 
 from evalkit.errors import DataValidationError
-from evalkit.member_check import (
+from evalkit.people.member_check import (
     HEADERS,
     MemberCheckError,
     export_member_check,

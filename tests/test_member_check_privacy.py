@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 from openpyxl import load_workbook
 
-from evalkit.member_check import THEMES_SHEET, export_member_check, import_member_checks, summarise_member_checks
+from evalkit.people.member_check import THEMES_SHEET, export_member_check, import_member_checks, summarise_member_checks
 
 THEMES = [{"theme_id": "feeling_heard", "label": "Feeling heard", "definition": "People felt listened to."}]
 

@@ -16,7 +16,8 @@ import pytest
 
 from evalkit.errors import ConfigError, EvalkitError
 from evalkit.panel import store as store_module
-from evalkit.panel.store import CoderStore, StoreError, coder_slug, other_coders_codes
+from evalkit.errors import StoreError
+from evalkit.panel.store import CoderStore, coder_slug, other_coders_codes
 
 Q = "What worked well?"
 REPO = Path(__file__).resolve().parents[1]

@@ -88,9 +88,9 @@ def test_a_blank_name_is_refused():
 
 
 def test_none_of_these_can_never_be_a_codebook_id():
-    from evalkit.coding.codebook import _ID_RE
+    from evalkit.coding.codebook import THEME_ID_RE
 
-    assert not _ID_RE.match(NONE_OF_THESE)
+    assert not THEME_ID_RE.match(NONE_OF_THESE)
 
 
 def test_added_themes_are_codable_under_their_own_heading_and_found_by_name():

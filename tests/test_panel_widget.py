@@ -11,7 +11,8 @@ import pytest
 
 from evalkit.errors import ConfigError
 from evalkit.panel import widget as widget_module
-from evalkit.panel.store import CoderStore, StoreError
+from evalkit.errors import StoreError
+from evalkit.panel.store import CoderStore
 from evalkit.panel.themes import NONE_OF_THESE
 from evalkit.panel.widget import CodingPanel
 

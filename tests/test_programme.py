@@ -573,7 +573,7 @@ def _member_checks_key(config):
 
 def _returned_workbook(path):
     """Write a blank member-check workbook, as a reviewer would return it unanswered."""
-    from evalkit.member_check import export_member_check
+    from evalkit.people.member_check import export_member_check
 
     export_member_check([{"theme_id": "feeling_heard", "label": "Feeling heard", "definition": "d"}],
                         {"feeling_heard": []}, path)

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from evalkit.errors import ConfigError, EvalkitError
-from evalkit.privacy.pseudonym import PseudonymError, pseudonymise
+from evalkit.errors import PseudonymError
+from evalkit.privacy.pseudonym import pseudonymise
 
 
 def test_rfc4231_test_case_2():

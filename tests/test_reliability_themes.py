@@ -44,7 +44,7 @@ def _simulated_codes(n_answers=60, seed=0, coders=("coder_a", "coder_b"), error=
 
 def test_per_theme_statistics_equal_direct_calls():
     codes = _simulated_codes()
-    table = theme_reliability(codes, themes=THEMES, n_boot=200).set_index("theme_id")
+    table = theme_reliability(codes, themes=THEMES, n_boot=200).summary_frame().set_index("theme_id")
     matrices, coders, answers = indicator_matrices(codes, THEMES)
     assert coders == ["coder_a", "coder_b"] and len(answers) == codes["response_id"].nunique()
     for theme in THEMES:
@@ -60,7 +60,7 @@ def test_per_theme_statistics_equal_direct_calls():
 
 def test_overall_row_pools_answer_theme_units():
     codes = _simulated_codes()
-    table = theme_reliability(codes, n_boot=100)
+    table = theme_reliability(codes, n_boot=100).summary_frame()
     overall = table.iloc[-1]
     matrices, _, answers = indicator_matrices(codes)
     stacked = np.hstack([matrices[t] for t in sorted(matrices)])
@@ -72,21 +72,21 @@ def test_overall_row_pools_answer_theme_units():
 
 def test_table_is_deterministic_and_seeded():
     codes = _simulated_codes()
-    first = theme_reliability(codes, n_boot=300, seed=4)
-    pd.testing.assert_frame_equal(first, theme_reliability(codes, n_boot=300, seed=4))
-    assert not first["alpha_low"].equals(theme_reliability(codes, n_boot=300, seed=5)["alpha_low"])
+    first = theme_reliability(codes, n_boot=300, seed=4).summary_frame()
+    pd.testing.assert_frame_equal(first, theme_reliability(codes, n_boot=300, seed=4).summary_frame())
+    assert not first["alpha_low"].equals(theme_reliability(codes, n_boot=300, seed=5).summary_frame()["alpha_low"])
 
 
 def test_too_few_rule_and_plain_note():
     codes = _simulated_codes(n_answers=20)
-    table = theme_reliability(codes, n_boot=0)
+    table = theme_reliability(codes, n_boot=0).summary_frame()
     themed = table[table["theme_id"] != "(all themes)"]
     assert themed["too_few"].all()
     assert themed["note"].str.contains("fewer than 30").all()
     assert np.isnan(table["kappa_low"]).all()
-    many = theme_reliability(_simulated_codes(n_answers=200), n_boot=0)
+    many = theme_reliability(_simulated_codes(n_answers=200), n_boot=0).summary_frame()
     assert not many["too_few"].any()
-    rare = theme_reliability(_simulated_codes(n_answers=200), n_boot=0, min_positive=500)
+    rare = theme_reliability(_simulated_codes(n_answers=200), n_boot=0, min_positive=500).summary_frame()
     assert rare.loc[0, "too_few"] and "fewer than 500" in rare.loc[0, "note"]
 
 
@@ -94,16 +94,16 @@ def test_units_add_answers_nobody_coded():
     codes = _simulated_codes(n_answers=40)
     extra = pd.DataFrame({"source": "feedback_survey", "response_id": ["R900", "R901"], "column": "worked_well"})
     units = pd.concat([codes[["source", "response_id", "column"]].drop_duplicates(), extra])
-    with_units = theme_reliability(codes, units=units, n_boot=0)
-    without = theme_reliability(codes, n_boot=0)
+    with_units = theme_reliability(codes, units=units, n_boot=0).summary_frame()
+    without = theme_reliability(codes, n_boot=0).summary_frame()
     assert (with_units["n_units"].iloc[:-1] == without["n_units"].iloc[:-1] + 2).all()
     with pytest.raises(ReliabilityError, match="not in units"):
-        theme_reliability(codes, units=extra, n_boot=0)
+        theme_reliability(codes, units=extra, n_boot=0).summary_frame()
 
 
 def test_three_coders_kappa_is_blank_with_note():
     codes = _simulated_codes(coders=("a", "b", "c"))
-    table = theme_reliability(codes, n_boot=0)
+    table = theme_reliability(codes, n_boot=0).summary_frame()
     assert table["kappa"].isna().all()
     assert table["note"].str.contains("kappa is for two coders").all()
     assert table["alpha"].notna().all()
@@ -112,7 +112,7 @@ def test_three_coders_kappa_is_blank_with_note():
 def test_blank_theme_rows_mark_answers_coded_with_no_theme():
     codes = pd.DataFrame({"response_id": ["R1", "R1", "R2", "R2"], "coder": ["a", "b", "a", "b"],
                           "theme_id": ["t1", "t1", "", None]})
-    table = theme_reliability(codes, n_boot=0)
+    table = theme_reliability(codes, n_boot=0).summary_frame()
     assert table.loc[0, "n_units"] == 2 and table.loc[0, "agreement"] == 1.0
 
 
@@ -124,12 +124,12 @@ def test_blank_theme_rows_mark_answers_coded_with_no_theme():
 ])
 def test_bad_codes_tables(codes, message):
     with pytest.raises(ReliabilityError, match=message):
-        theme_reliability(codes, n_boot=0)
+        theme_reliability(codes, n_boot=0).summary_frame()
 
 
 def test_unknown_theme_is_reported():
     with pytest.raises(ReliabilityError, match="not in themes"):
-        theme_reliability(_simulated_codes(), themes=THEMES[:2], n_boot=0)
+        theme_reliability(_simulated_codes(), themes=THEMES[:2], n_boot=0).summary_frame()
 
 
 def test_reading_guide_mentions_thresholds():

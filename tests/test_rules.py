@@ -127,11 +127,11 @@ def test_deterministic(coder):
 
 
 def test_quality_benchmark_scores_match_sklearn():
-    # Per-theme precision/recall/F1 of evalkit.bench.rules_quality against scikit-learn's
+    # Per-theme precision/recall/F1 of benchmarks.rules_quality against scikit-learn's
     # precision_recall_fscore_support on the same 0/1 indicator matrix (the reference).
     from sklearn.metrics import precision_recall_fscore_support
 
-    from evalkit.bench.rules_quality import rule_table
+    from benchmarks.rules_quality import rule_table
 
     answers = pd.DataFrame({
         "source": "s", "response_id": ["1", "2", "3", "4"], "column": "c",

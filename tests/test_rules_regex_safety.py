@@ -24,7 +24,7 @@ def test_ordinary_patterns_pass(pattern):
 
 
 def test_a_pattern_that_slips_past_the_checks_times_out_with_a_message(monkeypatch):
-    import evalkit.coding.codebook as cb
+    import evalkit.coding.codebook_model as cb
     import evalkit.coding.rules as rules
 
     monkeypatch.setattr(cb, "catastrophic", lambda text: None)

@@ -1,4 +1,4 @@
-"""Tests for evalkit.sample: the seeded generator of the synthetic sample programme."""
+"""Tests for tools.sample_data: the seeded generator of the synthetic sample programme."""
 from __future__ import annotations
 
 import os
@@ -13,12 +13,12 @@ import yaml
 
 from evalkit.coding import load_codebook
 from evalkit.errors import ConfigError
-from evalkit.member_check import ANSWERS, import_member_checks
+from evalkit.people.member_check import ANSWERS, import_member_checks
 from evalkit.paths import REPO_DIR, SAMPLE_DIR
-from evalkit.sample import DEFAULT_SEED, generate_sample, people, phrases, text
-from evalkit.sample.config import (CENSUS_ETHNICITY, FILES, MEMBER_CHECK_FILES, MEMBER_CHECKS_DIR,
-                                   SESSION_TEXT_COLUMNS, SURVEY_TEXT_COLUMNS, YOU_SAID_WE_DID)
-from evalkit.sample.phrases import LEAF_THEMES
+from tools.sample_data import DEFAULT_SEED, generate_sample, people, phrases, text
+from tools.sample_data.config import (CENSUS_ETHNICITY, FILES, MEMBER_CHECK_FILES, MEMBER_CHECKS_DIR,
+                                      SESSION_TEXT_COLUMNS, SURVEY_TEXT_COLUMNS, YOU_SAID_WE_DID)
+from tools.sample_data.phrases import LEAF_THEMES
 
 SURVEY_COLUMNS = [
     "response_id", "respondent_id", "project_id", "role", "age_band", "gender", "ethnicity", "disability",
@@ -90,7 +90,7 @@ def test_committed_sample_matches_fresh_generation(sample):
 
 
 def test_generation_does_not_depend_on_hash_randomisation(sample, tmp_path):
-    code = "import sys; from evalkit.sample import generate_sample; generate_sample(sys.argv[1])"
+    code = "import sys; from tools.sample_data import generate_sample; generate_sample(sys.argv[1])"
     for hash_seed in ("0", "12345"):
         out = tmp_path / hash_seed
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}

@@ -1,4 +1,4 @@
-"""Tests for evalkit.synthesis and evalkit.forest against published metafor output.
+"""Tests for evalkit.synthesis and evalkit.synthesis.forest against published metafor output.
 
 Reference numbers and the R calls that produced them are in tests/results/results_meta.py
 (BCG vaccine data: metafor README, Viechtbauer 2010 JSS, metafor's own tests; Normand 1999).
@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 from statsmodels.stats.meta_analysis import combine_effects
 
-from evalkit.effect_sizes import log_risk_ratio, mean_difference, risk_difference
+from evalkit.synthesis.effect_sizes import log_risk_ratio, mean_difference, risk_difference
 from evalkit.errors import EvalkitError
 from evalkit.figures import FigureWithAlt
-from evalkit.forest import forest_alt_text, forest_plot
+from evalkit.synthesis.forest import forest_alt_text, forest_plot
 from evalkit.synthesis import (
     METHODS,
     MetaAnalysisError,
@@ -124,7 +124,7 @@ def test_fe_and_dl_match_statsmodels_combine_effects(method, sm_method):
 
 
 def test_or_and_rd_measures_match_metafor_bcg():
-    from evalkit.effect_sizes import log_odds_ratio
+    from evalkit.synthesis.effect_sizes import log_odds_ratio
     es = log_odds_ratio(*BCG.T)
     _check(random_effects(es["yi"], es["vi"], method="FE"), R.BCG_OR_FE)
     _check(random_effects(es["yi"], es["vi"], method="DL"), R.BCG_OR_DL)
@@ -221,7 +221,7 @@ def test_summary_frame_and_html():
 # --- leave-one-out and subgroups
 
 def test_leave_one_out_matches_refitting_by_hand():
-    loo = leave_one_out(YI, VI, LABELS, method="REML")
+    loo = leave_one_out(YI, VI, LABELS, method="REML").summary_frame()
     assert list(loo.index) == LABELS and loo.index.name == "omitted"
     for i in (0, 7, 12):
         keep = np.arange(len(YI)) != i
@@ -233,9 +233,9 @@ def test_leave_one_out_matches_refitting_by_hand():
 
 def test_leave_one_out_errors():
     with pytest.raises(MetaAnalysisError, match="at least 3"):
-        leave_one_out(YI[:2], VI[:2], LABELS[:2])
+        leave_one_out(YI[:2], VI[:2], LABELS[:2]).summary_frame()
     with pytest.raises(MetaAnalysisError, match="labels has 3 entries"):
-        leave_one_out(YI, VI, LABELS[:3])
+        leave_one_out(YI, VI, LABELS[:3]).summary_frame()
 
 
 def test_subgroup_fixed_effect_partitions_q():
@@ -414,7 +414,7 @@ def test_reml_returns_with_a_cancelling_tiny_variance():
     signal.alarm(10)
     try:
         res = random_effects(R.HANG_Y, R.HANG_V, "REML")
-        loo = leave_one_out(R.HANG_Y + [0.2], R.HANG_V + [0.5], list("abcd"))
+        loo = leave_one_out(R.HANG_Y + [0.2], R.HANG_V + [0.5], list("abcd")).summary_frame()
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)

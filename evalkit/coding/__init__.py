@@ -19,6 +19,8 @@ _LAZY = {
     "code_file": "evalkit.coding.pipeline",
     "train_file": "evalkit.coding.pipeline",
     "ThemeClassifier": "evalkit.coding.classifier",
+    "CodebookCoder": "evalkit.coding.guided",
+    "SentenceEmbedder": "evalkit.coding.embeddings",
 }
 
 __all__ = ["CODE_COLUMNS", "Codebook", "ProcessedTexts", "RuleCoder", "Theme", "load_codebook",
@@ -30,3 +32,8 @@ def __getattr__(name: str):
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'evalkit.coding' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """Every public name, imported or not, so tab completion finds them."""
+    return sorted(set(globals()) | set(__all__))

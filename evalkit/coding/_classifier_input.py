@@ -6,21 +6,13 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from evalkit.errors import ConfigError, DataValidationError, Problem
-
-
-class ClassifierInputError(DataValidationError, ValueError):
-    """Texts or labels given to ``ThemeClassifier`` are unusable; each problem says how to fix it."""
-
-
-class ClassifierParameterError(ConfigError, ValueError):
-    """A ``ThemeClassifier`` parameter is out of range; the message names it and its allowed values."""
+from evalkit.errors import ClassifierInputError, Problem
 
 
 _MAX_LISTED = 5
 
 
-def _problem(source: str, message: str, column: str | None = None) -> Problem:
+def input_problem(source: str, message: str, column: str | None = None) -> Problem:
     """A fatal problem about an in-memory argument (``texts`` or ``y``) rather than a file."""
     return Problem(file=source, row=None, column=column, message=message, fatal=True)
 
@@ -54,20 +46,20 @@ def check_texts(texts) -> tuple[list[str], pd.Index | None]:
         If ``texts`` is a single string, is two-dimensional, or holds non-text values.
     """
     if isinstance(texts, (str, bytes)):
-        raise ClassifierInputError([_problem(
+        raise ClassifierInputError([input_problem(
             "texts", "got a single string; pass a list of answers, e.g. [text] or df['answer']")])
     index = texts.index if isinstance(texts, pd.Series) else None
     if isinstance(texts, pd.DataFrame):
-        raise ClassifierInputError([_problem(
+        raise ClassifierInputError([input_problem(
             "texts", f"got a DataFrame with {texts.shape[1]} columns; pass the one text column, "
             "e.g. df['answer']")])
     if not isinstance(texts, (Sequence, np.ndarray, pd.Series, pd.Index)):
-        raise ClassifierInputError([_problem(
+        raise ClassifierInputError([input_problem(
             "texts", f"got {type(texts).__name__}; pass a list, numpy array or pandas Series of "
             "answers")])
     array = np.asarray(texts, dtype=object)
     if array.ndim != 1:
-        raise ClassifierInputError([_problem(
+        raise ClassifierInputError([input_problem(
             "texts", f"must be one-dimensional (one answer per item) but has shape {array.shape}; "
             "pass a single column such as df['answer']")])
     out: list[str] = []
@@ -78,13 +70,13 @@ def check_texts(texts) -> tuple[list[str], pd.Index | None]:
         elif isinstance(value, str):
             out.append(value)
         else:
-            problems.append(_problem(
+            problems.append(input_problem(
                 "texts", f"item at position {position} is {type(value).__name__} {value!r}, not "
                 "text; convert the column with .astype(str) or fill blanks with ''"))
     if problems:
         raise ClassifierInputError(problems[:_MAX_LISTED])
     if not out:
-        raise ClassifierInputError([_problem("texts", "is empty; pass at least one answer")])
+        raise ClassifierInputError([input_problem("texts", "is empty; pass at least one answer")])
     return out, index
 
 
@@ -120,36 +112,36 @@ def check_labels(y, n_texts: int) -> tuple[np.ndarray, bool, np.ndarray | None, 
         theme_ids = np.asarray(y.columns, dtype=object)
         if y.columns.has_duplicates:
             dup = sorted({str(c) for c in y.columns[y.columns.duplicated()]})
-            raise ClassifierInputError([_problem(
+            raise ClassifierInputError([input_problem(
                 "y", f"theme columns are repeated: {', '.join(dup)}; give each theme one column")])
         values = y.to_numpy()
     else:
         if isinstance(y, (str, bytes)) or y is None:
-            raise ClassifierInputError([_problem(
+            raise ClassifierInputError([input_problem(
                 "y", "must be a list of labels (one per text) or a 0/1 table with one column per "
                 "theme")])
         values = np.asarray(y, dtype=object if not isinstance(y, np.ndarray) else None)
         theme_ids = None
     if values.ndim not in (1, 2):
-        raise ClassifierInputError([_problem(
+        raise ClassifierInputError([input_problem(
             "y", f"has {values.ndim} dimensions (shape {values.shape}); pass a 1-D list of labels "
             "or a 2-D 0/1 table with one row per text and one column per theme")])
     if values.shape[0] != n_texts:
-        raise ClassifierInputError([_problem(
+        raise ClassifierInputError([input_problem(
             "y", f"has {values.shape[0]} rows but there are {n_texts} texts; give exactly one "
             "label (or one row of 0/1 theme flags) per text, in the same order")])
     if values.ndim == 1:
         missing = [i for i, v in enumerate(values) if _is_blank(v)]
         if missing:
             shown = ", ".join(str(i) for i in missing[:_MAX_LISTED])
-            raise ClassifierInputError([_problem(
+            raise ClassifierInputError([input_problem(
                 "y", f"{len(missing)} label(s) are missing (positions {shown}); drop those texts "
                 "or give them a label")])
         return values, False, None, False
     if theme_ids is None:
         theme_ids = np.arange(values.shape[1])
     if values.shape[1] == 0:
-        raise ClassifierInputError([_problem("y", "has no theme columns; give at least one")])
+        raise ClassifierInputError([input_problem("y", "has no theme columns; give at least one")])
     indicator = _indicator(values, theme_ids)
     return indicator, True, theme_ids, is_frame
 
@@ -163,7 +155,7 @@ def _indicator(values: np.ndarray, theme_ids: np.ndarray) -> np.ndarray:
         bad = ~column.isin([0, 1])
         if bad.any():
             first = int(np.flatnonzero(bad.to_numpy())[0])
-            problems.append(_problem(
+            problems.append(input_problem(
                 "y", f"theme column {theme!r} holds {values[first, j]!r} at position {first}; "
                 "multi-label y must hold only 0 and 1 (fill blanks with 0)", column=str(theme)))
         else:

@@ -5,7 +5,7 @@ and say which suggestions a person should check. It works out of the box: resear
 expected to tune it.
 
 Design (defaults chosen on the pxtextmining NHS patient-feedback benchmarks, see
-``evalkit.bench.classifier_quality``):
+``benchmarks.classifier_quality``):
 
 * features: the union of word 1-2-gram and ``char_wb`` 2-5-gram TF-IDF with sublinear term
   frequency, fitted on the training texts only, and (by default) the answer's sentence
@@ -45,14 +45,13 @@ from sklearn.utils._param_validation import Interval, InvalidParameterError, Str
 from sklearn.utils.validation import check_is_fitted
 
 from evalkit.coding._classifier_input import (
-    ClassifierInputError,
-    ClassifierParameterError,
-    _problem,
+    input_problem,
     check_labels,
     check_texts,
 )
 from evalkit.coding._classifier_multilabel import fit_one_vs_rest
 from evalkit.coding.embeddings import SentenceEmbedder
+from evalkit.errors import ClassifierInputError, ClassifierParameterError
 
 __all__ = ["ThemeClassifier", "ClassifierInputError", "ClassifierParameterError"]
 
@@ -140,9 +139,15 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
 
     Examples
     --------
-    >>> clf = ThemeClassifier().fit(answers, coded_themes)       # doctest: +SKIP
-    >>> clf.predict(["The venue had no step-free access"])       # doctest: +SKIP
-    >>> clf.flag_for_review(new_answers)                         # doctest: +SKIP
+    TF-IDF only (``embedding=None``) on a toy set of coded answers:
+
+    >>> texts = ["the bus was late", "the bus never came", "lovely kind staff", "the staff were kind"] * 3
+    >>> themes = ["travel", "travel", "staff", "staff"] * 3
+    >>> clf = ThemeClassifier(embedding=None, random_state=0).fit(texts, themes)
+    >>> clf.predict(["the bus was late again"])
+    array(['travel'], dtype=object)
+
+    ``clf.flag_for_review(new_answers)`` lists the answers a person should check first.
     """
 
     _parameter_constraints: dict = {
@@ -240,7 +245,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         docs, _ = check_texts(texts)
         labels, multilabel, theme_ids, is_frame = check_labels(y, len(docs))
         if len(docs) < 2:
-            raise ClassifierInputError([_problem(
+            raise ClassifierInputError([input_problem(
                 "texts", "has a single answer; a classifier needs at least two coded answers "
                 "(in practice, dozens per theme)")])
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
@@ -248,7 +253,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         try:
             X = self.vectorizer_.fit_transform(docs)
         except ValueError as exc:
-            raise ClassifierInputError([_problem(
+            raise ClassifierInputError([input_problem(
                 "texts", "no words found in any answer (all empty or punctuation only); "
                 "give the classifier answers with text")]) from exc
         self.multilabel_ = multilabel
@@ -264,12 +269,12 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         try:
             codes = encoder.fit_transform(labels)
         except TypeError as exc:
-            raise ClassifierInputError([_problem(
+            raise ClassifierInputError([input_problem(
                 "y", "labels mix types (e.g. text and numbers); make them all text with "
                 "[str(label) for label in y]")]) from exc
         self.classes_ = encoder.classes_
         if len(self.classes_) < 2:
-            raise ClassifierInputError([_problem(
+            raise ClassifierInputError([input_problem(
                 "y", f"has only one class ({self.classes_[0]!r}); a classifier needs answers "
                 "coded with at least two different labels")])
         counts = np.bincount(codes)

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import unicodedata
 from pathlib import Path
 
-from evalkit.coding.codebook import Codebook, Theme
+from evalkit.coding.codebook_model import Codebook, Theme, reference_codebook, slugify
+from evalkit.coding.refi_codes import ThemeMatcher, depth_first, export_names, parse_theme_description, theme_description
 from evalkit.errors import CodebookError
 from evalkit.textclean import clean_text
 from evalkit.xlsx import neutralise_formula
@@ -26,27 +25,6 @@ from evalkit.xlsx import neutralise_formula
 REQUIRED = ("name", "parent", "description")
 OPTIONAL = ("id", "use_when", "not_when", "examples", "patterns")
 _EXPORT = ("id", "name", "parent", "description", "use_when", "not_when", "examples", "patterns")
-
-
-def slugify(text: str) -> str:
-    """Return a theme id made from ``text``: ASCII lower case, words joined by underscores.
-
-    Parameters
-    ----------
-    text : str
-        A theme name such as ``"Accessibility – venue & travel"``.
-
-    Returns
-    -------
-    str
-        e.g. ``"accessibility_venue_travel"``; prefixed with ``theme_`` if it would not start
-        with a letter.
-    """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")
-    if not slug or not slug[0].isalpha():
-        slug = f"theme_{slug}".rstrip("_")
-    return slug
 
 
 def _decode(path: Path) -> str:
@@ -168,9 +146,6 @@ def read_taguette_csv(path, codebook="default") -> Codebook:
     CodebookError
         For a missing tag column or an empty tag, naming the row.
     """
-    from evalkit.coding.codebook import load_codebook
-    from evalkit.coding.refi_codes import ThemeMatcher
-
     path = Path(path)
     rows = list(csv.reader(io.StringIO(_decode(path), newline="")))
     header = [h.strip().lower() for h in (rows[0] if rows else [])]
@@ -178,8 +153,7 @@ def read_taguette_csv(path, codebook="default") -> Codebook:
     if column is None:
         raise CodebookError(f"{path}:1:: no 'tag' column; Taguette's codebook CSV starts with tag,description.")
     described = header.index("description") if "description" in header else None
-    reference = load_codebook() if isinstance(codebook, str) and codebook == "default" else (
-        None if codebook is None else load_codebook(codebook))
+    reference = reference_codebook(codebook, {".csv": read_codebook_csv})
     matcher = ThemeMatcher(reference)
     themes: dict[tuple[str, ...], Theme] = {}
     for line, row in enumerate(rows[1:], start=2):
@@ -203,9 +177,7 @@ def read_taguette_csv(path, codebook="default") -> Codebook:
             else:
                 themes[chain] = Theme(id=match.theme_id, name=chain[-1], parent=parent)
         if description:
-            from evalkit.coding.qdc import _parse_description
-
-            parsed = _parse_description(description)
+            parsed = parse_theme_description(description)
             themes[parts] = Theme(**{**themes[parts].to_dict(), **parsed})
     if not themes:
         raise CodebookError(f"{path}: no tags; add one row per tag under the header.")
@@ -218,16 +190,13 @@ def codebook_to_taguette_csv(cb: Codebook) -> str:
     Names that other themes share are written ``Name (Parent)`` (Taguette tags must be unique);
     a full stop inside a name, which Taguette reads as a level, becomes a middle dot.
     """
-    from evalkit.coding.qdc import _description
-    from evalkit.coding.refi_codes import depth_first, export_names
-
     names = {tid: name.replace(".", "\u00b7") for tid, name in export_names(cb).items()}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(TAGUETTE_COLUMNS)
     for tid in depth_first(cb):
         tag = ".".join([*(names[a] for a in reversed(cb.ancestors(tid))), names[tid]])
-        writer.writerow([neutralise_formula(clean_text(tag)), neutralise_formula(clean_text(_description(cb[tid])))])
+        writer.writerow([neutralise_formula(clean_text(tag)), neutralise_formula(clean_text(theme_description(cb[tid])))])
     return out.getvalue()
 
 

@@ -141,7 +141,7 @@ class ThemeDiscovery(TransformerMixin, BaseEstimator):
         different sentences, so by default each sentence is a document; an answer then
         carries every candidate that is the strongest in one of its sentences, and
         representative quotes are sentences. ``"answer"`` treats each whole answer as one.
-    seed : int, default 0
+    random_state : int, default 0
         Seed for the stability restarts (the main fit is deterministic).
     n_top_terms : int, default 10
         Terms kept per candidate.
@@ -174,14 +174,32 @@ class ThemeDiscovery(TransformerMixin, BaseEstimator):
         Mean of the candidates' stability.
     reconstruction_err_ : float
         Frobenius error of the main fit relative to the norm of the TF-IDF matrix.
+    n_iter_ : int
+        Iterations the main NMF fit ran.
+
+    See Also
+    --------
+    suggest_k : compare several numbers of themes.
+    promote : add a candidate to a codebook.
+
+    Examples
+    --------
+    >>> answers = ["the bus was late and the bus was full", "no bus at night, the bus stop is far",
+    ...            "the staff were kind and the staff listened", "kind staff who listened",
+    ...            "the bus driver was rude", "staff listened to us"]
+    >>> discovery = ThemeDiscovery(n_themes=2, n_stability_runs=0, random_state=0).fit(answers)
+    >>> discovery.candidates_frame()[["candidate", "label"]]
+       candidate                    label
+    0          0                      bus
+    1          1  staff / listened / kind
     """
 
-    def __init__(self, n_themes=8, unit="sentence", seed=0, n_top_terms=10, n_representative=3, n_stability_runs=5,
-                 min_df=2, max_df=0.9, max_features=5000, bigrams=True, extra_stop_words=None,
+    def __init__(self, *, n_themes=8, unit="sentence", random_state=0, n_top_terms=10, n_representative=3,
+                 n_stability_runs=5, min_df=2, max_df=0.9, max_features=5000, bigrams=True, extra_stop_words=None,
                  max_iter=400):
         self.n_themes = n_themes
         self.unit = unit
-        self.seed = seed
+        self.random_state = random_state
         self.n_top_terms = n_top_terms
         self.n_representative = n_representative
         self.n_stability_runs = n_stability_runs
@@ -253,13 +271,14 @@ class ThemeDiscovery(TransformerMixin, BaseEstimator):
         self.terms_ = np.array([_readable(t, surface) for t in features], dtype=object)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            self.nmf_ = self._nmf("nndsvda", self.seed)
+            self.nmf_ = self._nmf("nndsvda", self.random_state)
             W = self.nmf_.fit_transform(X)
             runs = []
             for i in range(self.n_stability_runs):
-                H = self._nmf("random", self.seed + i).fit(X).components_
+                H = self._nmf("random", self.random_state + i).fit(X).components_
                 runs.append(_match_similarity(self.nmf_.components_, H))
         self.components_ = self.nmf_.components_
+        self.n_iter_ = self.nmf_.n_iter_
         self.reconstruction_err_ = float(self.nmf_.reconstruction_err_ / max(np.sqrt(X.multiply(X).sum()), 1e-12))
         per_topic = np.mean(runs, axis=0) if runs else np.full(self.n_themes, np.nan)
         self.stability_ = float(np.mean(per_topic))
@@ -415,7 +434,7 @@ def _umass(X_bin, top: np.ndarray) -> float:
     return score / pairs if pairs else float("nan")
 
 
-def suggest_k(texts, ks=range(3, 13), seed=0, n_stability_runs=3, **params) -> pd.DataFrame:
+def suggest_k(texts, ks=range(3, 13), random_state=0, n_stability_runs=3, **params) -> pd.DataFrame:
     """Fit discovery for several numbers of themes and tabulate quality measures.
 
     Parameters
@@ -424,7 +443,7 @@ def suggest_k(texts, ks=range(3, 13), seed=0, n_stability_runs=3, **params) -> p
         Answers (tokenised once and reused for every k).
     ks : iterable of int
         Candidate numbers of themes.
-    seed : int
+    random_state : int
         Seed for stability restarts.
     n_stability_runs : int
         Restarts per k.
@@ -442,7 +461,7 @@ def suggest_k(texts, ks=range(3, 13), seed=0, n_stability_runs=3, **params) -> p
     pt = texts if isinstance(texts, ProcessedTexts) else ProcessedTexts(texts)
     rows = []
     for k in ks:
-        disc = ThemeDiscovery(n_themes=k, seed=seed, n_stability_runs=n_stability_runs, **params).fit(pt)
+        disc = ThemeDiscovery(n_themes=k, random_state=random_state, n_stability_runs=n_stability_runs, **params).fit(pt)
         _, docs, _ = disc._tokens(pt)  # same units as the fit
         X_bin = (disc.vectorizer_.transform([d for d in docs if d]) > 0).astype(np.float64).tocsc()
         coherence = [

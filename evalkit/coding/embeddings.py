@@ -39,8 +39,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval
 
 from evalkit.coding._classifier_input import check_texts
-from evalkit.errors import EvalkitError
-from evalkit.report.manifest import sha256_file
+from evalkit.errors import EmbeddingModelError
+from evalkit.files import sha256_file
 
 __all__ = ["SentenceEmbedder", "EmbeddingModelError", "MODEL_NAME", "MODEL_REVISION",
            "WEIGHTS_SHA256", "DIMENSION", "clear_cache", "model_info", "disk_cache_path"]
@@ -58,10 +58,6 @@ _CACHE_ENV = "EVALKIT_EMBEDDING_CACHE"
 _CACHE_SCHEMA = 1
 
 _cache: OrderedDict[tuple[int, str], np.ndarray] = OrderedDict()
-
-
-class EmbeddingModelError(EvalkitError):
-    """The bundled sentence-embedding model is missing, incomplete or not the published one."""
 
 
 def _model_dir() -> Path:

@@ -25,7 +25,7 @@ How a theme's score is built, for one answer:
    one that maximises macro-F1 on the coded answers, out of fold.
 
 Defaults (``rule_weight``, ``prior_examples``, ``ridge_alpha``, sentences on) were chosen on a
-split of the pxtextmining phase-1 *training* rows only; see ``evalkit.bench.learning_curve``
+split of the pxtextmining phase-1 *training* rows only; see ``benchmarks.learning_curve``
 for the figures on the test rows and on v6.
 """
 from __future__ import annotations
@@ -40,6 +40,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from evalkit.coding._classifier_input import check_labels, check_texts
 from evalkit.coding.codebook import load_codebook
+from evalkit.errors import InputMismatchError
 
 __all__ = ["CodebookCoder", "theme_texts"]
 
@@ -158,9 +159,19 @@ class CodebookCoder(ClassifierMixin, BaseEstimator):
 
     Examples
     --------
-    >>> coder = CodebookCoder("default").fit(answers)          # doctest: +SKIP
-    >>> coder.code(answers).head()                             # doctest: +SKIP
-    >>> coder.add_examples(coded_answers, coded_themes)        # doctest: +SKIP
+    With a two-theme codebook, fitted on the evaluation's own answers (no labels):
+
+    >>> from evalkit.coding.codebook import codebook_from_dict
+    >>> codebook = codebook_from_dict({"themes": [
+    ...     {"id": "travel", "name": "Travel", "definition": "Getting to the sessions: buses, trains, taxis.",
+    ...      "patterns": ["bus", "train"]},
+    ...     {"id": "staff", "name": "Staff", "definition": "How staff treated people.", "patterns": ["staff"]}]})
+    >>> coder = CodebookCoder(codebook).fit(["The bus was late.", "Kind staff.", "The train was cancelled."])
+    >>> coder.code(["The bus was late."])[["response_id", "theme_id", "source"]]
+       response_id theme_id    source
+    0            0   travel  codebook
+
+    ``coder.add_examples(coded_answers, coded_themes)`` then learns from answers people coded.
     """
 
     _parameter_constraints: dict = {
@@ -606,7 +617,7 @@ class CodebookCoder(ClassifierMixin, BaseEstimator):
         docs, _ = check_texts(texts)
         ids = np.arange(len(docs)) if response_ids is None else np.asarray(response_ids, dtype=object)
         if len(ids) != len(docs):
-            raise ValueError(f"got {len(ids)} response ids for {len(docs)} texts")
+            raise InputMismatchError(f"got {len(ids)} response ids for {len(docs)} texts")
         table = self.explain(docs)
         evidence = []
         for words, near in zip(table["trigger_words"], table["nearest"]):

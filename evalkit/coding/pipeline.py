@@ -37,7 +37,7 @@ from evalkit.coding.codebook import load_codebook
 from evalkit.coding.rules import RuleCoder
 from evalkit.coding.sentiment import SentimentCoder
 from evalkit.coding.text import ProcessedTexts
-from evalkit.csvio import csv_encoding
+from evalkit.files import OLE2_MAGIC, atomic_write_bytes, csv_encoding, temporary_name
 from evalkit.errors import DataValidationError, EvalkitError, Problem
 from evalkit.textclean import DEFAULT_MISSING_VALUES, blank_placeholders, placeholder_key
 from evalkit.xlsx import neutralise_formula
@@ -110,8 +110,6 @@ def read_chunks(path, columns: dict[str, str], chunk_size: int = 20000):
                 yield first, _no_placeholders(chunk[wanted], columns)
                 first += len(chunk)
         elif suffix in (".xlsx", ".xlsm"):
-            from evalkit.programme.reading import OLE2_MAGIC
-
             with path.open("rb") as fh:
                 if fh.read(8) == OLE2_MAGIC:
                     raise DataValidationError([Problem(str(path), None, None, "the workbook is password-protected "
@@ -185,15 +183,7 @@ def save_model(model, path) -> Path:
     buffer = io.BytesIO()
     joblib.dump(model, buffer)
     payload = buffer.getvalue()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(MODEL_MAGIC + _signature(payload) + b"\n" + payload)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
+    return atomic_write_bytes(path, MODEL_MAGIC + _signature(payload) + b"\n" + payload)
 
 
 def _load_model(path):
@@ -458,7 +448,7 @@ def code_file(input, text_column, out, codebook=None, model=None, id_column=None
     memo = _Memo()
     counts = dict.fromkeys([*_SOURCES, "no theme"], 0)
     n_rows = 0
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    tmp = temporary_name(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp.open("w").close()

@@ -30,17 +30,17 @@ from pathlib import Path
 
 from lxml import etree
 
-from evalkit.coding.codebook import Codebook, Theme
+from evalkit.coding.codebook_csv import read_codebook_csv
+from evalkit.coding.codebook_model import Codebook, Theme, reference_codebook
 from evalkit.coding.refi_codes import (EVALKIT_NAMESPACE, ThemeMatcher, duplicate_names, export_names,
-                                       normalise_guid, theme_colours, theme_guid)
+                                       normalise_guid, parse_theme_description, theme_colours, theme_description,
+                                       theme_guid)
 from evalkit.errors import CodebookError
 from evalkit.textclean import clean_text
 
 NS = "urn:QDA-XML:codebook:1.0"
 NS_PREFIX = "urn:QDA-XML:codebook:"
 _GUID = re.compile(r"^(\{)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?(1)\})$")
-_SECTIONS = (("use_when", "Use when:"), ("not_when", "Not when:"), ("examples", "Examples:"),
-             ("patterns", "Patterns:"))
 
 __all__ = ["EVALKIT_NAMESPACE", "NS", "add_codes", "codebook_to_qdc", "codes_to_codebook", "read_qdc",
            "theme_guid"]
@@ -49,41 +49,6 @@ __all__ = ["EVALKIT_NAMESPACE", "NS", "add_codes", "codebook_to_qdc", "codes_to_
 def _q(tag: str, ns: str = NS) -> str:
     """Qualified tag name in namespace ``ns`` (the codebook's by default)."""
     return f"{{{ns}}}{tag}"
-
-
-def _description(t: Theme) -> str:
-    """Definition plus labelled guidance sections."""
-    parts = [t.definition] if t.definition else []
-    if t.use_when:
-        parts.append(f"Use when: {t.use_when}")
-    if t.not_when:
-        parts.append(f"Not when: {t.not_when}")
-    if t.examples:
-        parts.append("Examples:\n" + "\n".join(f"- {e}" for e in t.examples))
-    if t.patterns:
-        parts.append("Patterns:\n" + "\n".join(f"- {p}" for p in t.patterns))
-    return "\n\n".join(parts)
-
-
-def _parse_description(text: str) -> dict:
-    """Split a Description back into definition and guidance sections."""
-    out = {"definition": "", "use_when": "", "not_when": "", "examples": (), "patterns": ()}
-    current = "definition"
-    buffers: dict[str, list[str]] = {k: [] for k in out}
-    for block in text.split("\n\n"):
-        for key, label in _SECTIONS:
-            if block.startswith(label):
-                current = key
-                block = block[len(label):]
-                break
-        buffers[current].append(block.strip())
-    for key in ("definition", "use_when", "not_when"):
-        out[key] = "\n\n".join(b for b in buffers[key] if b)
-    for key in ("examples", "patterns"):
-        lines = "\n".join(buffers[key]).splitlines()
-        out[key] = tuple(line.strip()[2:] if line.strip().startswith("- ") else line.strip()
-                         for line in lines if line.strip())
-    return out
 
 
 def add_codes(codes_el, cb: Codebook, ns: str = NS) -> None:
@@ -111,7 +76,7 @@ def add_codes(codes_el, cb: Codebook, ns: str = NS) -> None:
         el.set("name", clean_text(names[t.id]))
         el.set("isCodable", "true" if t.id in leaves else "false")
         el.set("color", colours[t.id])
-        description = clean_text(_description(t))
+        description = clean_text(theme_description(t))
         if description:
             etree.SubElement(el, _q("Description", ns)).text = description
         for child in cb.children(t.id):
@@ -184,14 +149,6 @@ def check_codes(codes_el, ns: str, source: str) -> None:
                 raise CodebookError(f"{line}: <Description> of {name!r} must come before nested <Code>s.")
 
 
-def _default_reference():
-    """The default codebook, or None when it is not installed."""
-    from evalkit.coding.codebook import load_codebook
-    from evalkit.paths import DEFAULT_CODEBOOK
-
-    return load_codebook(DEFAULT_CODEBOOK) if DEFAULT_CODEBOOK.is_file() else None
-
-
 def codes_to_codebook(codes_el, ns: str, source: str, reference=None, known_ids=(),
                       name: str = "Codebook") -> tuple[Codebook, dict[str, str]]:
     """Turn a REFI-QDA ``Codes`` element into a Codebook, keeping evalkit's theme ids.
@@ -230,7 +187,7 @@ def codes_to_codebook(codes_el, ns: str, source: str, reference=None, known_ids=
             code_name = clean_text(code.get("name")).strip()
             match = matcher.match(code.get("guid"), code_name, (*path, code_name))
             desc_el = code.find(_q("Description", ns))
-            parsed = _parse_description(clean_text(desc_el.text or "") if desc_el is not None else "")
+            parsed = parse_theme_description(clean_text(desc_el.text or "") if desc_el is not None else "")
             if match.rule != "new" and reference is not None and match.theme_id in reference.themes \
                     and not any(parsed.values()):
                 known = reference.themes[match.theme_id]
@@ -291,13 +248,6 @@ def read_qdc(path, known_ids=None, codebook="default") -> Codebook:
     if len(codes) != 1:
         raise CodebookError(f"{path}: <CodeBook> must contain exactly one <Codes> element.")
     check_codes(codes[0], ns, str(path))
-    if isinstance(codebook, str) and codebook == "default":
-        reference = _default_reference()
-    elif codebook is None or isinstance(codebook, Codebook):
-        reference = codebook
-    else:
-        from evalkit.coding.codebook import load_codebook
-
-        reference = load_codebook(codebook)
+    reference = reference_codebook(codebook, {".csv": read_codebook_csv, ".qdc": read_qdc})
     cb, _ = codes_to_codebook(codes[0], ns, str(path), reference, known_ids or (), name=path.stem)
     return cb

@@ -14,8 +14,10 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass
 
-from evalkit.coding.codebook import Codebook
-from evalkit.coding.codebook_csv import slugify
+from evalkit.coding.codebook_model import Codebook, Theme, slugify
+
+_SECTIONS = (("use_when", "Use when:"), ("not_when", "Not when:"), ("examples", "Examples:"),
+             ("patterns", "Patterns:"))
 
 EVALKIT_NAMESPACE = uuid.UUID("6f1c8a52-3b0e-5d5c-9a57-6576616c6b69")
 
@@ -181,3 +183,37 @@ class ThemeMatcher:
             candidate, n = f"{base}_{n}", n + 1
         return candidate
 
+
+def theme_description(t: Theme) -> str:
+    """Return a theme's REFI-QDA ``Description``: its definition plus labelled guidance sections."""
+    parts = [t.definition] if t.definition else []
+    if t.use_when:
+        parts.append(f"Use when: {t.use_when}")
+    if t.not_when:
+        parts.append(f"Not when: {t.not_when}")
+    if t.examples:
+        parts.append("Examples:\n" + "\n".join(f"- {e}" for e in t.examples))
+    if t.patterns:
+        parts.append("Patterns:\n" + "\n".join(f"- {p}" for p in t.patterns))
+    return "\n\n".join(parts)
+
+
+def parse_theme_description(text: str) -> dict:
+    """Split a ``Description`` written by :func:`theme_description` back into definition and guidance sections."""
+    out = {"definition": "", "use_when": "", "not_when": "", "examples": (), "patterns": ()}
+    current = "definition"
+    buffers: dict[str, list[str]] = {k: [] for k in out}
+    for block in text.split("\n\n"):
+        for key, label in _SECTIONS:
+            if block.startswith(label):
+                current = key
+                block = block[len(label):]
+                break
+        buffers[current].append(block.strip())
+    for key in ("definition", "use_when", "not_when"):
+        out[key] = "\n\n".join(b for b in buffers[key] if b)
+    for key in ("examples", "patterns"):
+        lines = "\n".join(buffers[key]).splitlines()
+        out[key] = tuple(line.strip()[2:] if line.strip().startswith("- ") else line.strip()
+                         for line in lines if line.strip())
+    return out

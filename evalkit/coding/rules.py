@@ -15,7 +15,7 @@ import pandas as pd
 
 from evalkit.coding._regex_phrases import finite_phrases, first_words
 from evalkit.coding.codebook import REGEX_PREFIX, Codebook, compile_pattern, load_codebook
-from evalkit.errors import CodebookError
+from evalkit.errors import CodebookError, InputMismatchError
 from evalkit.coding.text import CLAUSE_BREAKS, NEGATION_CUES, NEGATION_WINDOW, ProcessedTexts, pattern_stems
 
 CODE_COLUMNS = ["response_id", "theme_id", "source", "score", "evidence"]
@@ -105,8 +105,16 @@ class RuleCoder:
 
     Examples
     --------
-    >>> coder = RuleCoder("default")
-    >>> coder.code(["The venue was not accessible."])  # doctest: +SKIP
+    With a two-theme codebook (``RuleCoder("default")`` uses the co-production codebook):
+
+    >>> from evalkit.coding.codebook import codebook_from_dict
+    >>> codebook = codebook_from_dict({"themes": [
+    ...     {"id": "travel", "name": "Travel", "definition": "Getting there.", "patterns": ["bus", "train"]},
+    ...     {"id": "staff", "name": "Staff", "definition": "How staff treated people.", "patterns": ["staff"]}]})
+    >>> RuleCoder(codebook).code(["The bus was late.", "Kind staff."])
+       response_id theme_id source  score evidence  negated
+    0            0   travel  rules    1.0      bus    False
+    1            1    staff  rules    1.0    staff    False
     """
 
     def __init__(self, codebook="default", rollup: bool = False):
@@ -251,7 +259,7 @@ class RuleCoder:
         pt = texts if isinstance(texts, ProcessedTexts) else ProcessedTexts(texts)
         ids = np.arange(pt.n_rows) if response_ids is None else np.asarray(response_ids, dtype=object)
         if len(ids) != pt.n_rows:
-            raise ValueError(f"got {len(ids)} response ids for {pt.n_rows} texts")
+            raise InputMismatchError(f"got {len(ids)} response ids for {pt.n_rows} texts")
         per_doc = self.code_docs(pt)
         return expand_to_rows(per_doc, pt.row_doc, ids, source="rules",
                               extra=["negated"])

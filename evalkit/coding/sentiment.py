@@ -19,6 +19,7 @@ import pandas as pd
 
 from evalkit import nlp
 from evalkit.coding.rules import expand_to_rows
+from evalkit.errors import InputMismatchError
 
 POSITIVE_THRESHOLD = 0.05
 NEGATIVE_THRESHOLD = -0.05
@@ -121,14 +122,14 @@ def sentiment_scores(texts, response_ids=None) -> pd.DataFrame:
 
     Examples
     --------
-    >>> sentiment_scores(["The book was good."])[["compound", "label"]]  # doctest: +SKIP
+    >>> sentiment_scores(["The staff were lovely."])[["compound", "label"]]
        compound     label
-    0    0.4404  positive
+    0    0.5859  positive
     """
     cleaned = [_clean(t) for t in texts]
     ids = np.arange(len(cleaned)) if response_ids is None else np.asarray(response_ids, dtype=object)
     if len(ids) != len(cleaned):
-        raise ValueError(f"got {len(ids)} response ids for {len(cleaned)} texts")
+        raise InputMismatchError(f"got {len(ids)} response ids for {len(cleaned)} texts")
     codes, uniques = pd.factorize(pd.Series(cleaned, dtype=object), sort=False)
     per_text = _score_frame([str(u) for u in uniques])
     out = per_text.iloc[codes].reset_index(drop=True) if len(cleaned) else per_text
@@ -155,7 +156,7 @@ def sentence_sentiment(texts, response_ids=None) -> pd.DataFrame:
     cleaned = [_clean(t) for t in texts]
     ids = np.arange(len(cleaned)) if response_ids is None else np.asarray(response_ids, dtype=object)
     if len(ids) != len(cleaned):
-        raise ValueError(f"got {len(ids)} response ids for {len(cleaned)} texts")
+        raise InputMismatchError(f"got {len(ids)} response ids for {len(cleaned)} texts")
     rows, index, sentences = [], [], []
     for rid, text in zip(ids, cleaned):
         for i, sentence in enumerate(nlp.sent_tokenize(text) if text.strip() else []):

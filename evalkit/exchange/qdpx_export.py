@@ -1,13 +1,13 @@
 """``evalkit export-qdpx``: a programme's answers and codes as a REFI-QDA project for QDA tools."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from evalkit.errors import EvalkitError
 from evalkit.exchange.content import collect_content
 from evalkit.exchange.qdpx_write import qdpx_bytes
+from evalkit.files import atomic_write_bytes
 
 UNREDACTED_WARNING = ("the project holds answers UNREDACTED, as people wrote them: keep it on the team's "
                       "secure storage and never share or publish it.")
@@ -82,10 +82,7 @@ def export_qdpx(config, out, *, unredacted: bool = False, journals=None, machine
     programme = load_programme(config)
     content = collect_content(programme, redacted=not unredacted, journals=journals, machine=machine)
     data = qdpx_bytes(content)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, out)
+    atomic_write_bytes(out, data)
     counts = content.codings["coder"].value_counts()
     return ExportSummary(path=out, answers=len(content.answers),
                          codings={c: int(counts.get(c, 0)) for c in content.coders},

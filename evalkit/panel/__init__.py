@@ -8,7 +8,8 @@
 from evalkit.panel.answers import answers_from_programme
 from evalkit.panel.notebook import open_panel
 from evalkit.panel.queue import Answer, Filters
-from evalkit.panel.store import AddedTheme, AnswerCodes, CoderStore, StoreError, coder_slug
+from evalkit.errors import StoreError
+from evalkit.panel.store import AddedTheme, AnswerCodes, CoderStore, coder_slug
 from evalkit.panel.themes import NONE_OF_THESE
 from evalkit.panel.widget import CodingPanel
 

@@ -36,7 +36,9 @@ from typing import Hashable, Iterable, Iterator
 
 import pandas as pd
 
-from evalkit.errors import ConfigError, EvalkitError
+from evalkit.coding.codebook_model import THEME_ID_RE
+from evalkit.errors import ConfigError, ParameterError, StoreError
+from evalkit.files import atomic_path
 
 JOURNAL_FORMAT = 2  # 2 added "add_theme" lines; format 1 journals are read as they are
 JOURNAL_SUFFIX = ".jsonl"
@@ -44,11 +46,7 @@ STATUSES = ("open", "done", "skipped")
 
 Key = tuple[Hashable, str]
 ADDED_COLUMNS = ["theme_id", "name", "definition", "coder", "when"]
-_THEME_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
-
-class StoreError(EvalkitError):
-    """A coder's journal cannot be read or written; the message names the file and the fix."""
 
 
 @dataclass
@@ -328,7 +326,7 @@ class CoderStore:
             a theme with that id or name.
         """
         name, definition = " ".join(str(name or "").split()), str(definition or "").strip()
-        if not isinstance(theme_id, str) or not _THEME_ID_RE.match(theme_id):
+        if not isinstance(theme_id, str) or not THEME_ID_RE.match(theme_id):
             raise ConfigError(f"theme id {theme_id!r} must be lower-case letters, digits and underscores, "
                               "starting with a letter")
         if not name:
@@ -372,7 +370,7 @@ class CoderStore:
             If ``status`` is not one of those three.
         """
         if status not in STATUSES:
-            raise ValueError(f"status must be one of {STATUSES}, not {status!r}")
+            raise ParameterError(f"status must be one of {STATUSES}, not {status!r}")
         self.refresh()
         if self.codes(response_id, question).status == status:
             return
@@ -405,19 +403,13 @@ class CoderStore:
                 )
             self._next = _new_generation(self._generation or "", lines)
             data = "".join(line + "\n" for line in [self._header()] + lines).encode("utf-8")
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            try:
+            with atomic_path(self.path, mkdir=False) as tmp:
                 fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
                 try:
                     _write_all(fd, data)
                     os.fsync(fd)
                 finally:
                     os.close(fd)
-                os.replace(tmp, self.path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    tmp.unlink()
-                raise
             _fsync_dir(self.store_dir)
             self.damaged_lines = []
             self._generation = None

@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from evalkit.errors import CodebookError, ConfigError
+from evalkit.errors import CodebookError, ConfigError, UnknownThemeError
 
 NONE_OF_THESE = "_none_of_these"
 """Theme id recorded when a coder says no theme fits an answer.
@@ -132,7 +132,7 @@ class PanelCodebook:
             If ``theme_id`` is not in the codebook.
         """
         if theme_id not in self.themes:
-            raise KeyError(theme_id)
+            raise UnknownThemeError(theme_id)
         found, stack = set(), [theme_id]
         while stack:
             current = stack.pop()

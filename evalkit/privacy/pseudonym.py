@@ -12,15 +12,11 @@ from typing import Iterable
 
 import pandas as pd
 
-from evalkit.errors import ConfigError
+from evalkit.errors import PseudonymError
 
 SALT_ADVICE = ("put one long random line in the file named by privacy: salt_file: in programme.yml "
                "(e.g. python -c \"import secrets; print(secrets.token_hex(32))\"), "
                "or set the EVALKIT_PSEUDONYM_SALT environment variable")
-
-
-class PseudonymError(ConfigError):
-    """Pseudonyms cannot be made safely (empty salt, or two ids sharing a pseudonym)."""
 
 
 def _one(raw: str, key: bytes, prefix: str, length: int) -> str:

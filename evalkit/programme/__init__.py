@@ -3,7 +3,7 @@
 ``load_programme(path)`` returns a :class:`Programme` with typed tables and a quarantine of
 rows that failed checks; ``validate_programme(path)`` lists every problem without raising.
 """
-from evalkit.programme.config import ProgrammeConfigError
+from evalkit.errors import ProgrammeConfigError
 from evalkit.programme.load import load_programme, validate_programme
 from evalkit.programme.model import Programme
 from evalkit.programme.spec import COLUMN_TYPES, ColumnSpec, ScaleSpec, SourceSpec

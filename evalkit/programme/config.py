@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from evalkit.errors import ConfigError, Problem
+from evalkit.errors import ConfigError, Problem, ProgrammeConfigError
 from evalkit.paths import DEFAULT_CODEBOOK
 from evalkit.programme.spec import (COLUMN_TYPES, DEFAULT_MISSING_VALUES, IMPLIED_PROJECT_COLUMN, SCALE_KINDS,
                                     ColumnSpec, ScaleSpec, SourceSpec)
@@ -55,14 +55,6 @@ class _BoundedLoader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
-
-
-class ProgrammeConfigError(ConfigError):
-    """The programme config is unusable; ``problems`` lists every fault found in it."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 @dataclass

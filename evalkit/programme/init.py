@@ -20,7 +20,8 @@ from openpyxl import load_workbook
 from evalkit.errors import ConfigError, DataValidationError, Problem
 from evalkit.programme.infer import DEFAULT_MISSING_VALUES, TableGuess, infer_table
 from evalkit.programme.init_yaml import SourceDraft, programme_yaml
-from evalkit.programme.reading import UnreadableFile, read_table
+from evalkit.errors import UnreadableFile
+from evalkit.programme.reading import read_table
 
 CONFIG_NAME = "programme.yml"
 SALT_NAME = "pseudonym_salt.txt"

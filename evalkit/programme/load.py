@@ -9,9 +9,11 @@ import pandas as pd
 from evalkit.errors import DataValidationError, Problem
 from evalkit.paths import DEFAULT_CODEBOOK
 from evalkit.programme.columns import text_column
-from evalkit.programme.config import ProgrammeConfig, ProgrammeConfigError, parse_config
+from evalkit.errors import ProgrammeConfigError
+from evalkit.programme.config import ProgrammeConfig, parse_config
 from evalkit.programme.model import Programme
-from evalkit.programme.reading import UnreadableFile, read_table
+from evalkit.errors import UnreadableFile
+from evalkit.programme.reading import read_table
 from evalkit.programme.validate import QUARANTINE_COLUMNS, check_source, missing_column_problems
 
 SALT_ENV = "EVALKIT_PSEUDONYM_SALT"
@@ -105,7 +107,7 @@ def _theme_ids(config: ProgrammeConfig, fatal: list[Problem]) -> set[str] | None
 def _member_check_problems(config: ProgrammeConfig, themes: set[str] | None, fatal: list[Problem]) -> None:
     """Open every returned member-check workbook the way the report will, recording what fails."""
     from evalkit.errors import EvalkitError
-    from evalkit.member_check import import_member_checks
+    from evalkit.people.member_check import import_member_checks
 
     for path in config.member_check_files:
         try:
@@ -260,9 +262,23 @@ def load_programme(config_path, *, require_salt: bool = False) -> Programme:
 
     Examples
     --------
-    >>> from evalkit.programme import load_programme
-    >>> programme = load_programme("data/sample/programme.yml")   # doctest: +SKIP
-    >>> list(programme.sources)                                     # doctest: +SKIP
+    A programme of one survey with three answers:
+
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "survey.csv").write_text("ID,Rating\\nR1,Agree\\nR2,Disagree\\nR3,Agree\\n")
+    >>> _ = (folder / "programme.yml").write_text('''
+    ... programme: {name: Tiny, synthetic: true, description: Three answers.}
+    ... scales: {agreement: {1: Disagree, 2: Agree}}
+    ... projects: [{id: P1, name: Project one, theme: any, description: One project.}]
+    ... sources:
+    ...   survey: {path: survey.csv, id_column: ID, columns: {Rating: {type: likert, scale: agreement}}}
+    ... ''')
+    >>> programme = load_programme(folder / "programme.yml")
+    >>> programme
+    <Programme 'Tiny': 1 sources, 0 rows quarantined>
+    >>> list(programme.sources)
+    ['survey']
     """
     programme, fatal, _ = _assemble(config_path, require_salt=require_salt)
     if fatal:
@@ -284,6 +300,29 @@ def validate_programme(config_path) -> list[Problem]:
         Fatal problems (config, missing files or columns) first, then row-level problems
         (rows that would be quarantined), each printing as ``file:row:column: message``.
         An empty list means the programme is clean.
+
+    See Also
+    --------
+    load_programme : load it once it validates.
+
+    Examples
+    --------
+    A programme of one survey with no pseudonym salt yet (reports need one, so it is fatal here;
+    :func:`load_programme` needs it only with ``require_salt=True``):
+
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "survey.csv").write_text("ID,Rating\\nR1,Agree\\nR2,Disagree\\nR3,Agree\\n")
+    >>> _ = (folder / "programme.yml").write_text('''
+    ... programme: {name: Tiny, synthetic: true, description: Three answers.}
+    ... scales: {agreement: {1: Disagree, 2: Agree}}
+    ... projects: [{id: P1, name: Project one, theme: any, description: One project.}]
+    ... sources:
+    ...   survey: {path: survey.csv, id_column: ID, columns: {Rating: {type: likert, scale: agreement}}}
+    ... ''')
+    >>> for problem in validate_programme(folder / "programme.yml"):
+    ...     print(problem.file, problem.column, problem.fatal)
+    programme.yml privacy.salt_file True
     """
     try:
         _, fatal, row_problems = _assemble(config_path)

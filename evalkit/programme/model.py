@@ -82,7 +82,7 @@ class Programme:
         Returned member-check workbooks: every ``.xlsx`` file in the ``member_checks:`` folder,
         sorted by name (Excel's ``~$`` lock files and hidden files skipped); ``[]`` when the
         config has no ``member_checks`` key. Read them with
-        :func:`evalkit.member_check.import_member_checks`.
+        :func:`evalkit.people.member_check.import_member_checks`.
     privacy : dict
         ``salt`` (str or None; env ``EVALKIT_PSEUDONYM_SALT`` overrides the salt file) and
         ``names`` (tuple of first names to redact).

@@ -21,7 +21,8 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from evalkit.errors import Problem
+from evalkit.errors import Problem, UnreadableFile
+from evalkit.files import OLE2_MAGIC, utf16_encoding
 from evalkit.textclean import clean_series
 
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
@@ -31,7 +32,6 @@ _HEADER_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SAVE_AS_UTF8 = "re-save it from Excel as 'CSV UTF-8 (Comma delimited)'"
 MAX_CELL = 128 * 1024
 """Longest cell read (characters): a longer one is almost always a broken export (an unclosed quote)."""
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 """First bytes of an OLE2 file: what Excel writes for a password-protected (encrypted) workbook or old .xls."""
 
 
@@ -48,14 +48,6 @@ class RawTable:
     encoding: str
     overflow: np.ndarray
     blank_rows: int = 0
-
-
-class UnreadableFile(Exception):
-    """Raised inside this module when a file cannot be read at all; carries the Problems."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(map(str, problems)))
 
 
 def _fatal(file: str, row: int | None, column: str | None, message: str) -> UnreadableFile:
@@ -106,20 +98,6 @@ def decode_bytes(data: bytes, file: str) -> tuple[str, str]:
         raise _fatal(file, line, None,
                      f"byte 0x{data[err.start]:02x} on line {line} is not valid text in UTF-8 or Windows-1252; "
                      f"{_SAVE_AS_UTF8}") from None
-
-
-def utf16_encoding(data: bytes) -> str | None:
-    """Return ``utf-16`` (byte-order mark) or ``utf-16-le``/``-be`` (every other byte NUL), else None.
-
-    Excel's "Unicode Text" and some survey tools save UTF-16; read as Windows-1252 it gives a
-    NUL between every letter and no header matches.
-    """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    sample = data[:4096]
-    if len(sample) >= 4 and sample.count(b"\x00") * 3 >= len(sample):
-        return "utf-16-le" if sample[1:2] == b"\x00" else "utf-16-be"
-    return None
 
 
 def _clean_header(cells) -> list[str]:

@@ -25,6 +25,7 @@ from evalkit.reliability.themes import (
     export_disagreements,
     indicator_matrices,
     reading_guide,
+    ThemeReliabilityResult,
     theme_reliability,
 )
 
@@ -44,5 +45,6 @@ __all__ = [
     "percent_agreement",
     "reading_guide",
     "reliability_summary",
+    "ThemeReliabilityResult",
     "theme_reliability",
 ]

@@ -15,7 +15,8 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from evalkit.reliability.statistics import ReliabilityError, _parts
+from evalkit.errors import ReliabilityError
+from evalkit.reliability.statistics import _parts
 
 
 def _resample_indices(n_units: int, n_boot: int, seed: int) -> list[np.ndarray]:

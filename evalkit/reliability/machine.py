@@ -12,8 +12,8 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from evalkit.reliability.statistics import ReliabilityError
-from evalkit.reliability.themes import _clean_codes, _theme_ids, theme_reliability, unit_keys
+from evalkit.errors import ReliabilityError
+from evalkit.reliability.themes import clean_codes, _theme_ids, theme_reliability, unit_keys
 
 PEOPLE = "person vs person"
 MACHINE = "machine vs agreed"
@@ -134,7 +134,7 @@ def out_of_fold_codes(texts, agreed_codes: pd.DataFrame, themes=None,
     DataFrame
         Long table: key columns, ``theme_id``, ``coder == "machine"``, sorted.
     """
-    agreed = _clean_codes(agreed_codes, need_coder=False)
+    agreed = clean_codes(agreed_codes, need_coder=False)
     keys = unit_keys(agreed)
     ids = _theme_ids(themes, agreed)
     frame = _texts_frame(texts, keys)
@@ -178,7 +178,7 @@ def machine_vs_people(texts, agreed_codes: pd.DataFrame, human_codes: pd.DataFra
     texts : Series or DataFrame
         Every answer's text (see :func:`out_of_fold_codes`).
     agreed_codes : DataFrame
-        Long table of agreed codes (e.g. from :func:`evalkit.consensus.record_consensus`).
+        Long table of agreed codes (e.g. from :func:`evalkit.people.consensus.record_consensus`).
     human_codes : DataFrame
         Long table of the double coding: key columns, ``coder``, ``theme_id``.
     estimator_factory : callable, optional
@@ -204,8 +204,8 @@ def machine_vs_people(texts, agreed_codes: pd.DataFrame, human_codes: pd.DataFra
         "(all themes)" rows). The double-coded row set is the fair comparison: the same answers
         the people coded.
     """
-    agreed = _clean_codes(agreed_codes, need_coder=False)
-    humans = _clean_codes(human_codes)
+    agreed = clean_codes(agreed_codes, need_coder=False)
+    humans = clean_codes(human_codes)
     keys = unit_keys(agreed)
     if unit_keys(humans) != keys:
         raise ReliabilityError(
@@ -221,10 +221,10 @@ def machine_vs_people(texts, agreed_codes: pd.DataFrame, human_codes: pd.DataFra
     options = {"themes": themes, "n_boot": n_boot, "seed": seed}
     duo = ["agreed", "machine"]
     parts = [
-        theme_reliability(humans, units=double, **options).assign(comparison=PEOPLE),
-        theme_reliability(pair, units=everyone, coders=duo, **options).assign(comparison=MACHINE),
+        theme_reliability(humans, units=double, **options).summary_frame().assign(comparison=PEOPLE),
+        theme_reliability(pair, units=everyone, coders=duo, **options).summary_frame().assign(comparison=MACHINE),
     ]
     same = pair.merge(double, on=keys, how="inner")
-    parts.append(theme_reliability(same, units=double, coders=duo, **options).assign(comparison=MACHINE_SAME))
+    parts.append(theme_reliability(same, units=double, coders=duo, **options).summary_frame().assign(comparison=MACHINE_SAME))
     table = pd.concat(parts, ignore_index=True)
     return table[["comparison"] + [c for c in table.columns if c != "comparison"]]

@@ -27,16 +27,12 @@ from typing import Literal, Sequence
 import numpy as np
 import pandas as pd
 
-from evalkit.errors import EvalkitError
+from evalkit.errors import ReliabilityError
 
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 Weights = Literal["linear", "quadratic"] | None
 _LEVELS = ("nominal", "ordinal", "interval", "ratio")
 STATISTICS = ("kappa", "alpha", "ac1", "agreement")
-
-
-class ReliabilityError(EvalkitError):
-    """Reliability data cannot be used as given; the message says what to change."""
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ theme from anyone).
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -17,7 +18,9 @@ import pandas as pd
 
 from evalkit.reliability.bootstrap import (MAX_UNDEFINED_SHARE, _bootstrap_estimates,
                                            _percentile_interval)
-from evalkit.reliability.statistics import STATISTICS, ReliabilityError, _parts
+from evalkit.errors import ReliabilityError
+from evalkit.results import TableResult
+from evalkit.reliability.statistics import STATISTICS, _parts
 from evalkit.textclean import clean_text
 from evalkit.xlsx import fit_row_heights, neutralise_formula, print_fit_to_width, save_workbook
 
@@ -48,7 +51,7 @@ def unit_keys(frame: pd.DataFrame) -> list[str]:
     return [c for c in KEY_COLUMNS if c in frame.columns]
 
 
-def _clean_codes(codes: pd.DataFrame, need_coder: bool = True) -> pd.DataFrame:
+def clean_codes(codes: pd.DataFrame, need_coder: bool = True) -> pd.DataFrame:
     """Check a long codes table and return it with text keys and blank theme rows removed."""
     if not isinstance(codes, pd.DataFrame):
         raise ReliabilityError(f"codes must be a pandas DataFrame (long table); got {type(codes).__name__}.")
@@ -137,7 +140,7 @@ def indicator_matrices(codes: pd.DataFrame, themes=None, units: pd.DataFrame | N
     answers : pandas.MultiIndex
         Column order of the matrices.
     """
-    clean = _clean_codes(codes)
+    clean = clean_codes(codes)
     keys = unit_keys(clean)
     ids = _theme_ids(themes, clean)
     answers = _unit_index(clean, keys, units)
@@ -224,9 +227,42 @@ def _binary_features(matrix: np.ndarray) -> dict:
     return out
 
 
+@dataclass(frozen=True, eq=False)
+class ThemeReliabilityResult(TableResult):
+    """Agreement between coders for each theme (see :func:`theme_reliability`).
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per theme and a last ``(all themes)`` row; see :func:`theme_reliability`.
+    n_boot : int
+        Bootstrap replicates behind the intervals (0: no intervals).
+    seed : int
+        Seed of the bootstrap.
+    ci_level : float
+        Confidence level of the intervals.
+    """
+
+    n_boot: int = 0
+    seed: int = 0
+    ci_level: float = 0.95
+
+    title = "Agreement between coders, per theme"
+
+    @property
+    def themes(self) -> pd.DataFrame:
+        """The rows of single themes (without the pooled row)."""
+        return self.table[self.table["theme_id"] != OVERALL]
+
+    @property
+    def pooled(self) -> pd.Series:
+        """The ``(all themes)`` row: every answer x theme unit pooled."""
+        return self.table[self.table["theme_id"] == OVERALL].iloc[0]
+
+
 def theme_reliability(codes: pd.DataFrame, themes=None, units: pd.DataFrame | None = None,
                       coders: Iterable[str] | None = None, n_boot: int = 2000, seed: int = 0, ci_level: float = 0.95,
-                      min_units: int = MIN_UNITS, min_positive: int = MIN_POSITIVE) -> pd.DataFrame:
+                      min_units: int = MIN_UNITS, min_positive: int = MIN_POSITIVE) -> ThemeReliabilityResult:
     """Agreement between coders for each theme, with bootstrap intervals and a plain warning.
 
     A unit is one answer x one theme, coded present or absent by each coder. Cohen's kappa
@@ -261,8 +297,9 @@ def theme_reliability(codes: pd.DataFrame, themes=None, units: pd.DataFrame | No
 
     Returns
     -------
-    DataFrame
-        One row per theme plus a last row ``theme_id == "(all themes)"`` pooling every answer x
+    ThemeReliabilityResult
+        ``summary_frame()`` (or ``.table``) has one row per theme plus a last row
+        ``theme_id == "(all themes)"`` pooling every answer x
         theme unit (its interval resamples whole answers). Columns: theme_id, n_units,
         n_positive, n_coders, agreement, kappa, alpha, ac1 (each with ``_low``/``_high``),
         too_few, note. Resamples where a statistic is undefined (no variation left) are left
@@ -272,6 +309,19 @@ def theme_reliability(codes: pd.DataFrame, themes=None, units: pd.DataFrame | No
     See Also
     --------
     reading_guide : how to read the table.
+
+    Examples
+    --------
+    Two coders, four answers (far too few to trust: the table says so):
+
+    >>> codes = pd.DataFrame({"response_id": [1, 1, 2, 3, 3, 4], "coder": ["ann", "bob", "ann", "ann", "bob", "bob"],
+    ...                       "theme_id": ["travel", "travel", "staff", "staff", "staff", "travel"]})
+    >>> result = theme_reliability(codes, n_boot=0)
+    >>> result.summary_frame()[["theme_id", "n_units", "agreement", "kappa", "too_few"]]
+           theme_id  n_units  agreement     kappa  too_few
+    0         staff        4       0.75  0.500000     True
+    1        travel        4       0.75  0.500000     True
+    2  (all themes)        8       0.75  0.466667     True
     """
     if n_boot and (int(n_boot) != n_boot or n_boot < 0):
         raise ReliabilityError(f"n_boot must be a whole number of 0 or more; got {n_boot!r}.")
@@ -307,7 +357,8 @@ def theme_reliability(codes: pd.DataFrame, themes=None, units: pd.DataFrame | No
     order = ["theme_id", "n_units", "n_positive", "n_coders"]
     for stat in ("agreement", "kappa", "alpha", "ac1"):
         order += [stat, f"{stat}_low", f"{stat}_high"]
-    return table[order + ["too_few", "note"]]
+    return ThemeReliabilityResult(table=table[order + ["too_few", "note"]], n_boot=int(n_boot), seed=seed,
+                                  ci_level=ci_level)
 
 
 def reading_guide() -> str:
@@ -412,7 +463,7 @@ def export_disagreements(table: pd.DataFrame, path: str | os.PathLike) -> Path:
     """Write the disagreements list for a consensus meeting, as CSV or XLSX by file suffix.
 
     Adds empty ``agreed_themes`` (theme ids, ``;``-separated) and ``notes`` columns to fill in
-    during the meeting; :func:`evalkit.consensus.decisions_from_sheet` reads them back. Text
+    during the meeting; :func:`evalkit.people.consensus.decisions_from_sheet` reads them back. Text
     that a spreadsheet would run as a formula is neutralised: an apostrophe in CSV (UTF-8 with
     a byte-order mark, so Excel shows accents), a text cell with no visible apostrophe in XLSX.
     Control characters are dropped.

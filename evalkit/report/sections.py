@@ -1342,7 +1342,7 @@ def about_programme(report) -> Section:
 
 def outcome_effects(report, pair) -> pd.DataFrame:
     """Standardised mean change (SMCR, Hedges-corrected) per project for one before/after measure."""
-    from evalkit.effect_sizes import paired_effects_where_possible
+    from evalkit.synthesis.effect_sizes import paired_effects_where_possible
 
     def compute():
         spec = report.sources[pair.source]
@@ -1394,7 +1394,7 @@ def coding_quality(report, source: str | None = None) -> pd.DataFrame | None:
 
 def member_check_export(report, path) -> None:
     """Write the programme's member-check workbook: themes, definitions and redacted quotes."""
-    from evalkit.member_check import export_member_check
+    from evalkit.people.member_check import export_member_check
 
     coded = survey_coded(report)
     leaves = report.codebook.leaves()
@@ -1415,7 +1415,7 @@ def member_check_summary(report) -> tuple[pd.DataFrame, list[str], int] | None:
     answers, every comment (redacted, reviewers numbered rather than named), and how many
     answers were set aside because they could not be read.
     """
-    from evalkit.member_check import import_member_checks, summarise_member_checks
+    from evalkit.people.member_check import import_member_checks, summarise_member_checks
 
     files = report.member_check_files
     if not files:
@@ -1434,7 +1434,7 @@ class Synthesis:
     """Per-project effects of one outcome, their random-effects meta-analysis and sensitivity checks."""
 
     def __init__(self, report, pair, method: str = "REML", knapp_hartung: bool = True):
-        from evalkit.forest import forest_plot
+        from evalkit.synthesis.forest import forest_plot
         from evalkit.synthesis import leave_one_out, random_effects, subgroup_analysis
 
         names = project_names(report)

@@ -30,15 +30,18 @@ Modules: :mod:`~evalkit.synthesis.model` (fitting), :mod:`~evalkit.synthesis.tau
 :mod:`~evalkit.synthesis.sensitivity` (leave-one-out, subgroups) and
 :mod:`~evalkit.synthesis.inputs` (validation and the error type).
 """
-from evalkit.synthesis.inputs import METHODS, MetaAnalysisError
+from evalkit.errors import MetaAnalysisError
+from evalkit.synthesis.inputs import METHODS
 from evalkit.synthesis.model import random_effects
-from evalkit.synthesis.result import MetaResult, SubgroupResult
+from evalkit.synthesis.result import LeaveOneOutResult, MetaResult, PairedEffectsResult, SubgroupResult
 from evalkit.synthesis.sensitivity import leave_one_out, subgroup_analysis
 
 __all__ = [
     "METHODS",
     "MetaAnalysisError",
+    "LeaveOneOutResult",
     "MetaResult",
+    "PairedEffectsResult",
     "SubgroupResult",
     "leave_one_out",
     "random_effects",

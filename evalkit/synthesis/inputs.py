@@ -5,13 +5,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from evalkit.errors import EvalkitError
+from evalkit.errors import MetaAnalysisError
 
 METHODS = ("FE", "DL", "REML", "PM")
-
-
-class MetaAnalysisError(EvalkitError, ValueError):
-    """Inputs cannot be meta-analysed as given; the message says what to change."""
 
 
 def validate_inputs(yi, vi, method: str = "REML", level: float = 0.95,

@@ -99,7 +99,7 @@ def random_effects(yi, vi, method: str = "REML", knapp_hartung: bool = False,
     Parameters
     ----------
     yi : array-like
-        Effect sizes, one per study (e.g. the ``yi`` column from :mod:`evalkit.effect_sizes`).
+        Effect sizes, one per study (e.g. the ``yi`` column from :mod:`evalkit.synthesis.effect_sizes`).
     vi : array-like
         Their sampling variances (standard error squared), all positive.
     method : {"REML", "DL", "PM", "FE"}, default "REML"

@@ -8,6 +8,8 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
+from evalkit.results import TableResult
+
 METHOD_NAMES = {
     "FE": "fixed effect (inverse variance)",
     "DL": "DerSimonian-Laird",
@@ -278,3 +280,55 @@ class SubgroupResult:
         caption = (f"Subgroup analysis; test for subgroup differences Q = {self.q_between:.2f}, "
                    f"df = {self.df}, p = {self.p_value:.4f}. {self.single_study_note()}").strip()
         return _html_table(self.summary_frame(), caption)
+
+
+@dataclass(frozen=True, eq=False)
+class LeaveOneOutResult(TableResult):
+    """The meta-analysis refitted without each study in turn (see :func:`~evalkit.synthesis.leave_one_out`).
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        Index ``omitted`` (the study left out); columns ``estimate``, ``se``, ``z_or_t``,
+        ``p_value``, ``ci_low``, ``ci_high``, ``pi_low``, ``pi_high``, ``q``, ``q_p``, ``tau2``,
+        ``i2``, ``h2``.
+    method : str
+        tau^2 estimator.
+    knapp_hartung : bool
+        Whether the Knapp-Hartung adjustment was used.
+    level : float
+        Confidence level.
+    """
+
+    method: str = "REML"
+    knapp_hartung: bool = False
+    level: float = 0.95
+
+    title = "Leave-one-out meta-analysis"
+
+
+@dataclass(frozen=True, eq=False)
+class PairedEffectsResult(TableResult):
+    """Per-project standardised mean change (see :func:`~evalkit.synthesis.effect_sizes.paired_effects`).
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per project: ``project``, ``n``, ``n_excluded``, ``mean_before``,
+        ``mean_after``, ``sd_before``, ``sd_after``, ``r``, ``yi``, ``vi``, ``ci_low``, ``ci_high``.
+    measure : str
+        ``"SMCR"`` or ``"SMCC"``.
+    level : float
+        Confidence level of ``ci_low``/``ci_high``.
+    correct : bool
+        Whether Hedges' small-sample correction was applied.
+    quarantined : tuple of str
+        Cells left out because they hold text instead of a number (``file:row:column: message``).
+    """
+
+    measure: str = "SMCR"
+    level: float = 0.95
+    correct: bool = True
+    quarantined: tuple = ()
+
+    title = "Standardised mean change per project"

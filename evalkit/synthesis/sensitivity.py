@@ -7,14 +7,15 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from evalkit.synthesis.inputs import MetaAnalysisError, check_labels, positions, validate_inputs
+from evalkit.errors import MetaAnalysisError
+from evalkit.synthesis.inputs import check_labels, positions, validate_inputs
 from evalkit.synthesis.model import fit
-from evalkit.synthesis.result import SubgroupResult
+from evalkit.synthesis.result import LeaveOneOutResult, SubgroupResult
 from evalkit.synthesis.tau2 import q_statistic
 
 
 def leave_one_out(yi, vi, labels: Sequence, method: str = "REML", knapp_hartung: bool = False,
-                  level: float = 0.95) -> pd.DataFrame:
+                  level: float = 0.95) -> LeaveOneOutResult:
     """Refit the meta-analysis leaving out each study in turn (metafor ``leave1out``).
 
     Parameters
@@ -28,10 +29,10 @@ def leave_one_out(yi, vi, labels: Sequence, method: str = "REML", knapp_hartung:
 
     Returns
     -------
-    pandas.DataFrame
-        Index ``omitted`` (the study left out); columns ``estimate``, ``se``, ``z_or_t``,
-        ``p_value``, ``ci_low``, ``ci_high``, ``pi_low``, ``pi_high``, ``q``, ``q_p``,
-        ``tau2``, ``i2``, ``h2``.
+    LeaveOneOutResult
+        Its ``summary_frame()`` (or ``.table``) has index ``omitted`` (the study left out) and
+        columns ``estimate``, ``se``, ``z_or_t``, ``p_value``, ``ci_low``, ``ci_high``,
+        ``pi_low``, ``pi_high``, ``q``, ``q_p``, ``tau2``, ``i2``, ``h2``.
 
     Raises
     ------
@@ -47,7 +48,8 @@ def leave_one_out(yi, vi, labels: Sequence, method: str = "REML", knapp_hartung:
         keep = np.arange(len(y)) != i
         res = fit(y[keep], v[keep], method, knapp_hartung, level)
         rows.append([getattr(res, c) for c in columns])
-    return pd.DataFrame(rows, columns=columns, index=pd.Index(names, name="omitted"))
+    table = pd.DataFrame(rows, columns=columns, index=pd.Index(names, name="omitted"))
+    return LeaveOneOutResult(table=table, method=method, knapp_hartung=bool(knapp_hartung), level=level)
 
 
 def subgroup_analysis(yi, vi, groups: Sequence, method: str = "REML", knapp_hartung: bool = False,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import optimize
 
-from evalkit.synthesis.inputs import MetaAnalysisError
+from evalkit.errors import MetaAnalysisError
 
 # Geometric grid spacing (ratio of neighbouring tau^2 values) of the REML profile scan, and
 # the most grid points it may use.

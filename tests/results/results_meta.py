@@ -1,4 +1,4 @@
-"""Reference numbers for evalkit.effect_sizes and evalkit.synthesis (statsmodels style).
+"""Reference numbers for evalkit.synthesis.effect_sizes and evalkit.synthesis (statsmodels style).
 
 Every number below is PUBLISHED output of the R package metafor (Viechtbauer 2010, "Conducting
 meta-analyses in R with the metafor package", J Stat Softw 36(3)), taken from the package's

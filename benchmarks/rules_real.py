@@ -120,7 +120,7 @@ def coverage(texts: pd.Series, codebook="default") -> float:
 
 def run(quick: bool = False) -> list[tuple[str, pd.DataFrame]]:
     """Precision per mapped theme on the held-out half and on all v6 comments."""
-    from evalkit.bench.classifier_quality import load_v6
+    from benchmarks.classifier_quality import load_v6
 
     texts, themes = load_v6()
     answered = ~texts.str.strip().str.lower().isin(["", "did not answer", "nan"])

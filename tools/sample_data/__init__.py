@@ -5,6 +5,6 @@ feedback, project facts, ground-truth themes, double coding, pseudonym salt and 
 member-checking workbooks returned by three co-producers; the same seed always gives
 byte-identical files.
 """
-from evalkit.sample.generator import DEFAULT_SEED, generate_sample
+from tools.sample_data.generator import DEFAULT_SEED, generate_sample
 
 __all__ = ["DEFAULT_SEED", "generate_sample"]

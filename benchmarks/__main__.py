@@ -1,17 +1,17 @@
-"""``python -m evalkit.bench [NAME ...] [--quick]``: run the benchmarks and print their tables."""
+"""``python -m benchmarks [NAME ...] [--quick]``: run the benchmarks and print their tables."""
 from __future__ import annotations
 
 import argparse
 import importlib
 import sys
 
-from evalkit.bench import BENCHMARKS
+from benchmarks import BENCHMARKS
 from evalkit.paths import OUTPUTS_DIR
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the named benchmarks (default: all), print Markdown tables, save them to outputs/bench/."""
-    parser = argparse.ArgumentParser(prog="python -m evalkit.bench")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("names", nargs="*", help="benchmark module names, e.g. classifier_quality")
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     args = parser.parse_args(argv)

@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from evalkit.csvio import read_csv, write_csv
-from evalkit.errors import DataValidationError, EvalkitError, Problem
-from evalkit.reliability.themes import _clean_codes, indicator_matrices, unit_keys
+from evalkit.errors import ConsensusError, DataValidationError, Problem
+from evalkit.reliability.themes import clean_codes, indicator_matrices, unit_keys
 from evalkit.textclean import clean_text
 
 UNANIMOUS = "all coders"
@@ -28,10 +28,6 @@ COLUMNS = ("theme_id", "basis", "agreed_by", "agreed_on")
 _INCLUDE = {"include", "yes", "y", "true", "1", "keep", "present"}
 _EXCLUDE = {"exclude", "no", "n", "false", "0", "drop", "absent"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-class ConsensusError(EvalkitError):
-    """Consensus decisions are incomplete or contradictory; the message lists what to settle."""
 
 
 def _describe(key: tuple) -> str:
@@ -132,7 +128,7 @@ def record_consensus(codes: pd.DataFrame, decisions: pd.DataFrame | None, agreed
         answers that were not double-coded.
     """
     who, when = _check_agreement(agreed_by, agreed_on)
-    clean = _clean_codes(codes)
+    clean = clean_codes(codes)
     keys = unit_keys(clean)
     decided = _decision_table(decisions, keys)
     extra_themes = sorted({k[-1] for k in decided} - set(clean["theme_id"].dropna()))

@@ -123,7 +123,7 @@ def discovery_table(answers: pd.DataFrame, truth: pd.DataFrame, n_themes: int | 
         ``theme_id, candidate, top_terms, n_true, n_coded, precision, recall, f1, stability``.
     """
     themes = sorted(truth["theme_id"].unique())
-    disc = ThemeDiscovery(n_themes=n_themes or len(themes), seed=seed, n_stability_runs=3)
+    disc = ThemeDiscovery(n_themes=n_themes or len(themes), random_state=seed, n_stability_runs=3)
     pt = ProcessedTexts(answers["text"].tolist())
     disc.fit(pt)
     coded = disc.code(pt)

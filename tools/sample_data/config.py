@@ -1,9 +1,9 @@
 """The sample's ``programme.yml``: built as ordered data, written with a generated-file header."""
 from __future__ import annotations
 
-from evalkit.sample import people
-from evalkit.sample.projects import PROGRAMME_DESCRIPTION, PROGRAMME_NAME, PROJECTS
-from evalkit.sample.writers import yaml_block
+from tools.sample_data import people
+from tools.sample_data.projects import PROGRAMME_DESCRIPTION, PROGRAMME_NAME, PROJECTS
+from tools.sample_data.writers import yaml_block
 
 AGREEMENT = {1: "Strongly disagree", 2: "Disagree", 3: "Neither agree nor disagree", 4: "Agree", 5: "Strongly agree"}
 RATING = {1: "Terrible", 2: "Poor", 3: "OK", 4: "Good", 5: "Excellent"}

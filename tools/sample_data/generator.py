@@ -19,12 +19,12 @@ from pathlib import Path
 import numpy as np
 
 from evalkit.errors import ConfigError
-from evalkit.sample import config, people, phrases, text
-from evalkit.sample.member_checks import OWN_WORDS_REVIEWER, REVIEWERS, write_member_checks
-from evalkit.sample.coders import double_code
-from evalkit.sample.projects import PROGRAMME_NAME, PROJECTS, ProjectSpec
-from evalkit.sample.text import Answer
-from evalkit.sample.writers import write_csv, write_text, write_xlsx
+from tools.sample_data import config, people, phrases, text
+from tools.sample_data.member_checks import OWN_WORDS_REVIEWER, REVIEWERS, write_member_checks
+from tools.sample_data.coders import double_code
+from tools.sample_data.projects import PROGRAMME_NAME, PROJECTS, ProjectSpec
+from tools.sample_data.text import Answer
+from tools.sample_data.writers import write_csv, write_text, write_xlsx
 
 DEFAULT_SEED = 20240129
 
@@ -348,7 +348,7 @@ def generate_sample(out_dir: str | os.PathLike, seed: int = DEFAULT_SEED) -> lis
 
     Examples
     --------
-    >>> from evalkit.sample import generate_sample
+    >>> from tools.sample_data import generate_sample
     >>> paths = generate_sample("outputs/my_sample", seed=1)  # doctest: +SKIP
     """
     out, seed = _check_arguments(out_dir, seed)

@@ -4,7 +4,7 @@ For each number of coded answers n in :data:`SIZES` (0, 25, 50, 100, 200, 500, 1
 macro-F1 and macro precision of three coders against people's codes on answers they never saw:
 
 * ``codebook``: :class:`~evalkit.coding.guided.CodebookCoder` with a codebook written only from
-  the framework's published names and definitions (``evalkit/bench/codebooks/``); the n coded
+  the framework's published names and definitions (``benchmarks/codebooks/``); the n coded
   answers are added as examples (no retraining);
 * ``classifier``: :class:`~evalkit.coding.classifier.ThemeClassifier` trained on the n answers
   (from 25 on);
@@ -30,17 +30,18 @@ from __future__ import annotations
 
 import time
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from sklearn.metrics import f1_score, precision_score
 
-from evalkit.bench.classifier_quality import load_phase1, load_v6
-from evalkit.paths import OUTPUTS_DIR, PACKAGE_DIR
+from benchmarks.classifier_quality import load_phase1, load_v6
+from evalkit.paths import OUTPUTS_DIR
 
 SIZES = (0, 25, 50, 100, 200, 500, 1000, None)
 REPEATS = 5
-CODEBOOKS = PACKAGE_DIR / "bench" / "codebooks"
+CODEBOOKS = Path(__file__).resolve().parent / "codebooks"
 PHASE1_CODEBOOK = CODEBOOKS / "pxtextmining_phase1.yml"
 V6_CODEBOOK = CODEBOOKS / "pxtextmining_v6.yml"
 METHODS = ("codebook", "classifier", "combined")

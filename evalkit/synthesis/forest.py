@@ -15,7 +15,8 @@ from matplotlib.patches import Polygon
 from scipy import stats
 
 from evalkit.figures import OKABE_ITO, FigureWithAlt, new_figure
-from evalkit.synthesis.inputs import MetaAnalysisError, validate_inputs
+from evalkit.errors import MetaAnalysisError
+from evalkit.synthesis.inputs import validate_inputs
 from evalkit.synthesis.result import MetaResult
 
 __all__ = ["forest_plot", "forest_alt_text", "plain_forest_plot"]

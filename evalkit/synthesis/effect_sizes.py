@@ -28,7 +28,8 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from evalkit.errors import DataValidationError, EvalkitError, Problem
+from evalkit.errors import DataValidationError, EffectSizeError, Problem
+from evalkit.synthesis.result import PairedEffectsResult
 
 __all__ = [
     "EffectSizeError",
@@ -42,10 +43,6 @@ __all__ = [
     "smcr",
     "smd",
 ]
-
-
-class EffectSizeError(EvalkitError, ValueError):
-    """Inputs to an effect-size function cannot give an effect size; the message says why."""
 
 
 def _array(name: str, values) -> np.ndarray:
@@ -388,7 +385,7 @@ def _numeric_column(df: pd.DataFrame, column: str, source: str) -> tuple[pd.Seri
 
 def paired_effects(df: pd.DataFrame, before: str, after: str, group: str,
                    measure: str = "SMCR", level: float = 0.95, correct: bool = True,
-                   source: str = "data") -> pd.DataFrame:
+                   source: str = "data") -> PairedEffectsResult:
     """Per-project standardised mean change from raw before/after scores.
 
     Each group's complete pairs give the means, the before SD, the change SD and the Pearson
@@ -416,10 +413,11 @@ def paired_effects(df: pd.DataFrame, before: str, after: str, group: str,
 
     Returns
     -------
-    pandas.DataFrame
-        One row per project, sorted by project, with columns ``project``, ``n``,
-        ``n_excluded``, ``mean_before``, ``mean_after``, ``sd_before``, ``sd_after``, ``r``,
-        ``yi``, ``vi``, ``ci_low``, ``ci_high``.
+    PairedEffectsResult
+        Its ``summary_frame()`` (or ``.table``) has one row per project, sorted by project,
+        with columns ``project``, ``n``, ``n_excluded``, ``mean_before``, ``mean_after``,
+        ``sd_before``, ``sd_after``, ``r``, ``yi``, ``vi``, ``ci_low``, ``ci_high``; cells
+        left out as text are listed in ``quarantined``.
 
     Raises
     ------
@@ -488,8 +486,10 @@ def paired_effects(df: pd.DataFrame, before: str, after: str, group: str,
     z = stats.norm.ppf(0.5 + level / 2)
     out["ci_low"] = out["yi"] - z * np.sqrt(out["vi"])
     out["ci_high"] = out["yi"] + z * np.sqrt(out["vi"])
-    out.attrs["quarantined"] = [str(p) for p in b_problems + a_problems]
-    return out
+    quarantined = [str(p) for p in b_problems + a_problems]
+    out.attrs["quarantined"] = quarantined
+    return PairedEffectsResult(table=out, measure=measure, level=level, correct=bool(correct),
+                               quarantined=tuple(quarantined))
 
 
 def paired_effects_where_possible(df: pd.DataFrame, before: str, after: str, group: str,
@@ -517,7 +517,7 @@ def paired_effects_where_possible(df: pd.DataFrame, before: str, after: str, gro
     for project in sorted(pd.unique(df[group].dropna()), key=str):
         part = df[df[group] == project]
         try:
-            rows.append(paired_effects(part, before, after, group, **kwargs))
+            rows.append(paired_effects(part, before, after, group, **kwargs).table)
         except DataValidationError as err:
             reasons[project] = err.problems[0].message
     columns = ["project", "n", "n_excluded", "mean_before", "mean_after", "sd_before", "sd_after", "r",

@@ -20,7 +20,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from evalkit.errors import DataValidationError, EvalkitError, Problem
+from evalkit.errors import DataValidationError, MemberCheckError, Problem
 from evalkit.xlsx import cell_text, print_fit_to_width, save_workbook
 
 ANSWERS = ("rings true", "not quite", "doesn't fit")
@@ -45,10 +45,6 @@ _ANSWER_ALIASES = {
     "doesn't fit": "doesn't fit", "doesnt fit": "doesn't fit", "does not fit": "doesn't fit",
     "doesn't fit.": "doesn't fit",
 }
-
-
-class MemberCheckError(EvalkitError):
-    """Member-check inputs cannot be used as given; the message says what to change."""
 
 
 def _default_redact() -> Callable[[str], str]:

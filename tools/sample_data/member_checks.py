@@ -1,12 +1,12 @@
 """Member-checking sheets returned by the sample's co-producers (``data/sample/member_checks/``).
 
 Three co-producers were each sent the same workbook from
-:func:`evalkit.member_check.export_member_check`: the default codebook's twelve leaf themes,
+:func:`evalkit.people.member_check.export_member_check`: the default codebook's twelve leaf themes,
 what each means, and a few example quotes (answers written to express that theme, with personal
 details removed by the default redactor). Each reviewer then answered like a real person would:
 mostly "rings true", some "not quite", a few "doesn't fit", some rows skipped, short comments on
 some rows, and the odd answer typed by hand instead of picked from the drop-down. One reviewer
-writes their own wording in one answer cell, so :func:`evalkit.member_check.import_member_checks`
+writes their own wording in one answer cell, so :func:`evalkit.people.member_check.import_member_checks`
 quarantines exactly one row across the three files.
 
 Every draw comes from the ``numpy.random.Generator`` passed in, and workbooks are saved with
@@ -22,10 +22,10 @@ from typing import Sequence
 import numpy as np
 from openpyxl import load_workbook
 
-from evalkit.member_check import HEADERS, THEMES_SHEET, export_member_check
-from evalkit.sample import people
-from evalkit.sample.config import MEMBER_CHECK_FILES, MEMBER_CHECKS_DIR
-from evalkit.sample.text import Answer
+from evalkit.people.member_check import HEADERS, THEMES_SHEET, export_member_check
+from tools.sample_data import people
+from tools.sample_data.config import MEMBER_CHECK_FILES, MEMBER_CHECKS_DIR
+from tools.sample_data.text import Answer
 from evalkit.xlsx import save_workbook
 
 REVIEWERS: tuple[str, ...] = ("Reviewer 1", "Reviewer 2", "Reviewer 3")
@@ -165,10 +165,10 @@ def fill_in(rng: np.random.Generator, path: str | os.PathLike, own_words: bool =
     rng : numpy.random.Generator
         The generator's random state.
     path : path-like
-        A workbook written by :func:`evalkit.member_check.export_member_check`; overwritten.
+        A workbook written by :func:`evalkit.people.member_check.export_member_check`; overwritten.
     own_words : bool, optional
         If true, one answer cell gets the reviewer's own wording instead of one of the three
-        answers, which :func:`evalkit.member_check.import_member_checks` quarantines.
+        answers, which :func:`evalkit.people.member_check.import_member_checks` quarantines.
 
     Returns
     -------

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from evalkit.sample.phrases import LEAF_THEMES
+from tools.sample_data.phrases import LEAF_THEMES
 
 CONFUSABLE: dict[str, str] = {
     "accessibility_venue": "accessibility_online",

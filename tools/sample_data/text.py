@@ -10,8 +10,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from evalkit.sample import phrases
-from evalkit.sample.phrases import LEAF_THEMES, Fragment
+from tools.sample_data import phrases
+from tools.sample_data.phrases import LEAF_THEMES, Fragment
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FRAGMENT_COUNTS = (1, 2, 3, 4)

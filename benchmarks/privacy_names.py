@@ -174,10 +174,10 @@ def _evalkit(texts: list[str]) -> list[str]:
 
 
 def _spacy_only(texts: list[str]) -> list[str]:
-    from evalkit.privacy.names import _model
+    from evalkit.privacy.names import ner_model
 
     out = []
-    for text, doc in zip(texts, _model().pipe(texts, batch_size=256)):
+    for text, doc in zip(texts, ner_model().pipe(texts, batch_size=256)):
         for ent in reversed([e for e in doc.ents if e.label_ == "PERSON"]):
             text = text[:ent.start_char] + "[name]" + text[ent.end_char:]
         out.append(text)
@@ -191,9 +191,9 @@ def _presidio(texts: list[str]) -> list[str] | None:
         from presidio_analyzer.nlp_engine import SpacyNlpEngine
     except ImportError:
         return None
-    from evalkit.privacy.names import _model_dir
+    from evalkit.privacy.names import model_dir
 
-    engine = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": str(_model_dir())}])
+    engine = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": str(model_dir())}])
     analyzer = AnalyzerEngine(nlp_engine=engine, supported_languages=["en"])
     out = []
     for text in texts:
