@@ -517,8 +517,17 @@ def what_people_said(report, project_id: str) -> Section | None:
 
 def coding_method(report) -> str:
     """One sentence on where the themes came from (the config's ``report.codes``)."""
-    if report.roles.codes == "agreed":
+    choice = report.codes_source
+    if choice == "agreed":
         return ("People read the written answers and agreed which themes each one raises. One answer can "
+                "raise several themes.")
+    if choice == "codebook":
+        return ("A computer compared the meaning of each written answer with the programme's list of themes, "
+                "their descriptions and examples, so people should check the themes ring true. One answer can "
+                "raise several themes.")
+    if choice == "model":
+        return ("A computer program that learnt from answers people had already sorted into themes chose the "
+                "themes of each written answer, so people should check the themes ring true. One answer can "
                 "raise several themes.")
     return ("A computer matched the words in each written answer against the programme's list of themes, so "
             "people should check the themes ring true. One answer can raise several themes.")
@@ -1325,7 +1334,11 @@ def coding_quality_section(report) -> Section | None:
     return Section("How well the computer coding matched people",
                    ["People agreed the themes of some answers. Precision is the share of the computer's codes that "
                     "people agreed with; recall is the share of people's codes the computer found."],
-                   [Table(quality, "Keyword coding compared with the themes people agreed")])
+                   [Table(quality, f"{MACHINE_CODING[report.codes_source]} compared with the themes people agreed")])
+
+
+MACHINE_CODING = {"rules": "Keyword coding", "codebook": "Coding by meaning against the codebook",
+                  "model": "Coding by the trained model"}
 
 
 def about_programme(report) -> Section:
@@ -1368,9 +1381,9 @@ def synthesis(report, pair) -> "Synthesis":
 
 
 def coding_quality(report, source: str | None = None) -> pd.DataFrame | None:
-    """Per-theme precision and recall of the rule coder against the programme's agreed codes."""
+    """Per-theme precision and recall of the computer's coding (rules, codebook or model) against the agreed codes."""
     truth = report.ground_truth
-    if truth is None or report.roles.codes != "rules":
+    if truth is None or report.codes_source == "agreed":
         return None
     source = source or survey_name(report)
     truth = truth[truth["source"] == source]
