@@ -45,6 +45,15 @@ def report_input_files(programme) -> dict:
     return files
 
 
+SALT_USED = "pseudonym salt used (secret: its hash is not recorded)"
+
+
+def input_digests(programme) -> dict:
+    """SHA-256 of every file a report reads, by label; the salt file is only said to be used, never hashed."""
+    return {label: (SALT_USED if label == "salt_file" else mf.sha256_file(path))
+            for label, path in sorted(report_input_files(programme).items())}
+
+
 def provenance_for(programme) -> dict:
     """Return the provenance every report carries: input hashes, codebook, versions, code, commit."""
     from evalkit.coding.codebook import load_codebook
@@ -52,9 +61,7 @@ def provenance_for(programme) -> dict:
 
     codebook = load_codebook(programme.codebook_path)
     model = model_info()
-    salt_used = "pseudonym salt used (secret: its hash is not recorded)"
-    inputs = {label: (salt_used if label == "salt_file" else mf.sha256_file(path))
-              for label, path in sorted(report_input_files(programme).items())}
+    inputs = input_digests(programme)
     if programme.privacy.get("salt") and "salt_file" not in inputs:
         inputs["salt_file"] = "pseudonym salt used (from the environment; secret)"
     versions = mf.package_versions()
