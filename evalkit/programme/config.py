@@ -21,9 +21,17 @@ _KNOWN_COLUMN = ("type", "label", "scale", "choices", "min", "max", "integer", "
                  "principle", "format", "counts_people")
 _KNOWN_SCALE = ("labels", "kind", "higher_is_better", "missing")
 _KNOWN_REPORT = ("seed", "suppression", "quotes_per_question", "survey", "role_column", "facts", "outcomes",
-                 "codes", "invited_column", "you_said_we_did", "representation_reference")
+                 "codes", "model", "invited_column", "you_said_we_did", "representation_reference")
 _KNOWN_PROGRAMME = ("name", "synthetic", "description", "contact", "next_steps", "date")
-CODE_CHOICES = ("rules", "agreed")
+CODE_CHOICES = ("rules", "agreed", "codebook", "model")
+
+
+def report_codes(report: dict) -> tuple:
+    """The ``report.codes`` choice and, for ``model``, the model path as written (``codes: {model: path}`` or ``model:``)."""
+    codes = report.get("codes", "rules")
+    if isinstance(codes, dict) and list(codes) == ["model"]:
+        return "model", codes["model"]
+    return codes, report.get("model")
 MAX_CONFIG_BYTES = 2 * 1024 * 1024
 MAX_ALIASES = 200
 MAX_DEPTH = 64
@@ -576,10 +584,14 @@ def _check_report(report: dict, sources: dict[str, SourceSpec], out: _Collector)
     _check_you_said(report.get("you_said_we_did"), out)
     _check_reference(report.get("representation_reference"), survey or next(
         (s for s in sources.values() if any(c.type == "likert" for c in s.columns.values())), None), out)
-    codes = report.get("codes", "rules")
+    codes, model = report_codes(report)
     if codes not in CODE_CHOICES:
         out.add("report.codes", f"codes must be one of {', '.join(CODE_CHOICES)} (rules: the codebook's keyword "
-                "coder; agreed: the ground_truth file)")
+                "coder; agreed: the ground_truth file; codebook: the codebook-guided coder; model: a model from "
+                "'evalkit train', written codes: {model: path/to/model})")
+    elif codes == "model" and (not isinstance(model, str) or not model.strip()):
+        out.add("report.codes.model", "codes: model needs the model file from 'evalkit train', e.g. "
+                "codes: {model: models/themes.model}")
     outcomes = report.get("outcomes")
     if outcomes is None:
         return
@@ -681,6 +693,11 @@ def parse_config(config_path) -> ProgrammeConfig:
     if member_checks is not None and check_inside(member_checks[1], root, "member_checks", out, allow_outside):
         for path in member_check_files:
             check_inside(path, root, "member_checks", out, allow_outside)
+    codes, model = report_codes(report) if isinstance(report, dict) else (None, None)
+    if codes == "model" and isinstance(model, str) and model.strip() and \
+            check_inside(root / model, root, "report.codes.model", out, allow_outside) and not (root / model).is_file():
+        out.add("report.codes.model", f"model file {model!r} not found (looked for {root / model}); create it with "
+                "'evalkit train' or fix the path (relative to the config's folder)")
     codebook = document.get("codebook", "default")
     if codebook not in (None, "default"):
         check_inside(root / str(codebook), root, "codebook", out, allow_outside)

@@ -28,6 +28,32 @@ def load_report_programme(config):
     return load_programme(config, require_salt=True)
 
 
+def codes_model_path(programme) -> Path | None:
+    """The trained model a report codes with (``report.codes: model``), resolved from the config's folder."""
+    from evalkit.programme.config import report_codes
+
+    codes, model = report_codes(programme.report_settings or {})
+    return Path(programme.config_path).parent / model if codes == "model" else None
+
+
+def report_input_files(programme) -> dict:
+    """Every file a report reads, keyed by label: the programme's inputs and the coding model (``codes_model``)."""
+    files = dict(programme.input_files())
+    model = codes_model_path(programme)
+    if model is not None:
+        files["codes_model"] = model
+    return files
+
+
+SALT_USED = "pseudonym salt used (secret: its hash is not recorded)"
+
+
+def input_digests(programme) -> dict:
+    """SHA-256 of every file a report reads, by label; the salt file is only said to be used, never hashed."""
+    return {label: (SALT_USED if label == "salt_file" else mf.sha256_file(path))
+            for label, path in sorted(report_input_files(programme).items())}
+
+
 def provenance_for(programme) -> dict:
     """Return the provenance every report carries: input hashes, codebook, versions, code, commit."""
     from evalkit.coding.codebook import load_codebook
@@ -35,9 +61,7 @@ def provenance_for(programme) -> dict:
 
     codebook = load_codebook(programme.codebook_path)
     model = model_info()
-    salt_used = "pseudonym salt used (secret: its hash is not recorded)"
-    inputs = {label: (salt_used if label == "salt_file" else mf.sha256_file(path))
-              for label, path in sorted(programme.input_files().items())}
+    inputs = input_digests(programme)
     if programme.privacy.get("salt") and "salt_file" not in inputs:
         inputs["salt_file"] = "pseudonym salt used (from the environment; secret)"
     versions = mf.package_versions()
@@ -289,22 +313,40 @@ class ReportData:
 
         return load_codebook(self.codebook_path)
 
+    @property
+    def codes_source(self) -> str:
+        """Where the report's themes come from: ``rules``, ``agreed``, ``codebook`` or ``model``.
+
+        The config's ``report.codes``; ``agreed`` without an agreed-codes file falls back to ``rules``.
+        """
+        from evalkit.programme.config import report_codes
+
+        codes = report_codes(self.report_settings or {})[0]
+        return "rules" if codes == "agreed" and self.ground_truth is None else str(codes)
+
     @functools.cached_property
     def coded(self) -> pd.DataFrame:
         """The themes reports use: ``source, response_id, project_id, column, theme_id, evidence``.
 
-        ``report.codes: rules`` (default) runs the codebook's keyword coder on every answer;
-        ``report.codes: agreed`` uses the agreed codes file (``ground_truth:``).
+        ``report.codes`` chooses them: ``rules`` (default) runs the codebook's keyword coder on
+        every answer; ``agreed`` uses the agreed codes file (``ground_truth:``); ``codebook`` runs
+        the codebook-guided coder, its score scale learnt from the programme's own answers;
+        ``model`` (``codes: {model: path}``) runs a ``ThemeClassifier`` saved by ``evalkit train``.
+        Every coder reads the redacted answers.
         """
         a = self.answers
         columns = ["source", "response_id", "project_id", "column", "theme_id", "evidence"]
-        if self.roles.codes == "agreed" and self.ground_truth is not None:
+        choice = self.codes_source
+        if choice == "agreed":
             codes = self.ground_truth.merge(a[["source", "response_id", "column", "project_id"]],
                                             on=["source", "response_id", "column"], how="inner")
             return codes.assign(evidence="agreed by people")[columns]
-        from evalkit.coding import RuleCoder
+        if choice in ("codebook", "model"):
+            codes = self._machine_codes(choice)
+        else:
+            from evalkit.coding import RuleCoder
 
-        codes = RuleCoder(self.codebook).code(a["text"].tolist(), response_ids=np.arange(len(a)))
+            codes = RuleCoder(self.codebook).code(a["text"].tolist(), response_ids=np.arange(len(a)))
         leaves = set(self.codebook.leaves())
         codes = codes[codes["theme_id"].isin(leaves)]
         rows = a.iloc[codes["response_id"].to_numpy(dtype=int)]
@@ -313,6 +355,29 @@ class ReportData:
             "project_id": rows["project_id"].to_numpy(), "column": rows["column"].to_numpy(),
             "theme_id": codes["theme_id"].to_numpy(), "evidence": codes["evidence"].to_numpy(),
         }, columns=columns)
+
+    def _machine_codes(self, choice: str) -> pd.DataFrame:
+        """Codes of every answer by the codebook-guided coder or the trained model: ``response_id`` (row of answers), ``theme_id``, ``evidence``."""
+        rows, docs = pd.factorize(self.answers["text"], sort=False)
+        docs = [str(d) for d in docs]
+        if choice == "codebook":
+            from evalkit.coding.guided import CodebookCoder, doc_codes
+
+            coder = CodebookCoder(self.codebook).fit(background=docs or None)
+            per_doc = doc_codes(coder, docs)
+        else:
+            from evalkit.coding.pipeline import _load_model, model_codes
+
+            model = _load_model(codes_model_path(self._programme))
+            if not set(map(str, model.classes_)) & set(self.codebook.leaves()):
+                from evalkit.errors import EvalkitError
+
+                raise EvalkitError(f"{codes_model_path(self._programme)}: the model's themes are none of the "
+                                   "codebook's; train it on codes from this programme's codebook ('evalkit train').")
+            per_doc = model_codes(model, docs)
+        answer = pd.DataFrame({"doc": rows, "response_id": np.arange(len(rows))})
+        codes = answer.merge(per_doc[["doc", "theme_id", "evidence"]], on="doc", how="inner")
+        return codes.sort_values("response_id", kind="stable")[["response_id", "theme_id", "evidence"]]
 
     @functools.cached_property
     def sentiment(self) -> pd.DataFrame:

@@ -115,7 +115,9 @@ def plan_jobs(programme, settings: dict) -> list[Job]:
                     group="Programme", parameters={"seed": seed}, easy_read=True))
     jobs.append(Job(name="programme", notebook="programme_report.ipynb", title="Programme report: comparing and synthesising the projects",
                     group="Programme", parameters={"seed": seed}, leads_group=True))
-    inputs = {label: mf.sha256_file(path) for label, path in sorted(programme.input_files().items())}
+    from evalkit.report.data import input_digests
+
+    inputs = input_digests(programme)  # the salt file's hash would be a guessable fingerprint of a secret
     jobs.append(Job(name="technical", notebook="technical_report.ipynb",
                     title="Technical page: how the figures were worked out", group="Programme",
                     parameters={"seed": seed, "inputs": inputs}))
