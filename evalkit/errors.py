@@ -199,3 +199,7 @@ def __getattr__(name: str):
         cls = globals()[name] = _classifier_parameter_error()
         return cls
     raise AttributeError(f"module 'evalkit.errors' has no attribute {name!r}")
+
+
+class OutputFolderError(EvalkitError):
+    """The output folder cannot be created or written."""

@@ -21,13 +21,6 @@ class TableResult:
     ----------
     table : pandas.DataFrame
         The result table (:meth:`summary_frame` returns a copy).
-
-    Notes
-    -----
-    Temporary compatibility: these functions used to return the bare table, and the report layer
-    still reads it that way, so attribute and item access a result does not have fall through to
-    the table (``result["kappa"]``, ``result.to_dict("records")``, ``len(result)``). Call
-    :meth:`summary_frame` in new code; the fall-through goes once the report layer does too.
     """
 
     table: pd.DataFrame
@@ -64,17 +57,3 @@ class TableResult:
         return self.table.to_html(escape=True).replace("<thead>", caption + "<thead>", 1)
 
     # ---- temporary: the table's own attributes, for code written for the bare table ----------
-
-    def __getattr__(self, name: str):
-        if name.startswith("__") or "table" not in self.__dict__:
-            raise AttributeError(name)
-        return getattr(self.__dict__["table"], name)
-
-    def __getitem__(self, key):
-        return self.table[key]
-
-    def __len__(self) -> int:
-        return len(self.table)
-
-    def __iter__(self):
-        return iter(self.table)

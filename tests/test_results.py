@@ -52,13 +52,3 @@ def test_results_pickle(index):
     back = pickle.loads(pickle.dumps(result))
     pd.testing.assert_frame_equal(back.summary_frame(), result.summary_frame())
     assert back.settings() == result.settings()
-
-
-def test_temporary_fall_through_to_the_table():
-    # Until the report layer calls summary_frame(), the table's own API still answers.
-    rel, loo, _ = _results()
-    assert rel.to_dict("records")[0]["theme_id"] == "staff" and rel.columns.equals(rel.table.columns)
-    assert list(rel["theme_id"]) == list(rel.table["theme_id"]) and len(rel) == 3
-    assert np.allclose(loo.reset_index()["estimate"], loo.table["estimate"])
-    with pytest.raises(AttributeError):
-        rel.no_such_attribute  # noqa: B018

@@ -186,7 +186,7 @@ def save_model(model, path) -> Path:
     return atomic_write_bytes(path, MODEL_MAGIC + _signature(payload) + b"\n" + payload)
 
 
-def _load_model(path):
+def load_model(path):
     """Load a model evalkit wrote and signed; anything else is refused before it is unpickled."""
     import hmac
 
@@ -429,7 +429,7 @@ def code_file(input, text_column, out, codebook=None, model=None, id_column=None
         raise EvalkitError(f"--chunk-size must be at least 1 (got {chunk_size}).")
     rules = RuleCoder(load_codebook(codebook if codebook is not None else "default"))
     sentiment = SentimentCoder()
-    clf = _load_model(model) if model is not None else None
+    clf = load_model(model) if model is not None else None
     from evalkit.privacy.redact import Redactor
 
     redactor = Redactor()

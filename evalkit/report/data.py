@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from evalkit.files import atomic_path
 from evalkit.report import manifest as mf
 
 ID_ROLES = ("id_column", "respondent_column")
@@ -366,9 +367,9 @@ class ReportData:
             coder = CodebookCoder(self.codebook).fit(background=docs or None)
             per_doc = doc_codes(coder, docs)
         else:
-            from evalkit.coding.pipeline import _load_model, model_codes
+            from evalkit.coding.pipeline import load_model, model_codes
 
-            model = _load_model(codes_model_path(self._programme))
+            model = load_model(codes_model_path(self._programme))
             if not set(map(str, model.classes_)) & set(self.codebook.leaves()):
                 from evalkit.errors import EvalkitError
 
@@ -471,11 +472,8 @@ def prepare_bundle(config, seed: int, path: Path, programme=None) -> Path:
 
     report = open_report(config, seed=seed, programme=programme)
     sections.prepare(report)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as fh:
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
         pickle.dump((_bundle_key(config, seed), report), fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
     return path
 
 

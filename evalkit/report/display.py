@@ -12,6 +12,7 @@ import io
 
 import pandas as pd
 
+from evalkit.errors import ParameterError
 from evalkit.figures import FigureWithAlt
 
 _PNG_METADATA = {"Software": None}
@@ -74,7 +75,7 @@ def figure_html(fig: FigureWithAlt, table=None, wide: bool = False) -> str:
         that would be unreadable shrunk to a phone's width).
     """
     if not fig.alt or not fig.alt.strip():
-        raise ValueError(f"figure {fig.title!r} has no alt text; describe what the data shows")
+        raise ParameterError(f"figure {fig.title!r} has no alt text; describe what the data shows")
     from PIL import Image
 
     buf = io.BytesIO()

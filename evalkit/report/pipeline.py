@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import multiprocessing
 import os
-import re
 import shutil
 import signal
 import sys
@@ -23,9 +22,11 @@ from pathlib import Path
 
 import nbformat
 
-from evalkit.errors import EvalkitError, ReportError
+from evalkit.errors import OutputFolderError, ReportError
 from evalkit.paths import NOTEBOOKS_DIR
+from evalkit.files import atomic_path
 from evalkit.report import manifest as mf
+from evalkit.report.page_names import safe_names
 from evalkit.report.render import Page, index_page, notebook_body, page
 
 CACHE_FILE = ".evalkit-cache.json"
@@ -125,25 +126,6 @@ def plan_jobs(programme, settings: dict) -> list[Job]:
 
 
 _SLOWEST = ("reliability", "programme", "technical")
-_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
-
-
-def safe_names(ids) -> list[str]:
-    """File-name parts for project ids: letters, digits, ``-`` and ``_`` only, never repeated.
-
-    An id that changes when made safe (spaces, slashes, ``../``) gets a short hash of itself
-    added, so two ids never share a page and no page is written outside the output folder.
-    """
-    out, seen = [], set()
-    for pid in map(str, ids):
-        name = _UNSAFE.sub("-", pid).strip("-") or "project"
-        if name != pid or name.casefold() in seen:
-            name = f"{name}-{mf.sha256_text(pid)[:6]}"
-        seen.add(name.casefold())
-        out.append(name)
-    return out
-
-
 def _longest_first(jobs: list[Job]) -> list[Job]:
     """Jobs in the order to start them: the two slowest first, so the workers finish together.
 
@@ -224,13 +206,8 @@ def _write_text(path: Path, text: str, root: Path | None = None) -> None:
     """Write text atomically with Unix newlines; refuse any path that would leave ``root``."""
     if root is not None and not Path(os.path.abspath(path)).is_relative_to(Path(os.path.abspath(root))):
         raise ReportError(str(path), None, "UnsafePath", f"refused to write outside the output folder {root}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
+    with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8", newline="\n")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _job_key(job: Job, provenance: dict, notebooks_dir: Path, secret: str = "") -> str:
@@ -298,10 +275,6 @@ def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-class OutputFolderError(EvalkitError):
-    """The output folder cannot be created or written."""
-
-
 def _terminate(signum, frame):
     """Turn SIGTERM into SystemExit so the private bundle is removed on the way out."""
     raise SystemExit(128 + signum)
@@ -329,6 +302,24 @@ def build_reports(config: str | os.PathLike, out_dir: str | os.PathLike, *, jobs
     -------
     BuildResult
         Per-notebook outcomes; ``ok`` is False if any notebook failed.
+
+    Examples
+    --------
+    A two-site export, given a config by ``evalkit init``, built into pages:
+
+    >>> import pathlib, tempfile
+    >>> from evalkit.programme.init import init_programme
+    >>> work = pathlib.Path(tempfile.mkdtemp())
+    >>> rows = ["Ref,Site,Overall experience,What went well?"] + [
+    ...     f"C{i},{'North' if i % 2 else 'South'},{1 + i % 5},Kind staff on visit {i} and they listened" for i in range(40)]
+    >>> _ = (work / "export.csv").write_text("\\n".join(rows) + "\\n", encoding="utf-8")
+    >>> _ = init_programme([work / "export.csv"], work / "prog", project_column="Site")
+    >>> result = build_reports(work / "prog" / "programme.yml", work / "site", jobs=2)
+    >>> result.ok
+    True
+    >>> sorted(p.name for p in (work / "site").glob("*.html"))  # doctest: +NORMALIZE_WHITESPACE
+    ['easy-read.html', 'index.html', 'programme.html', 'project-North.html', 'project-South.html',
+     'technical.html']
     """
     from evalkit.report.data import (load_report_programme, prepare_bundle, provenance_for, secret_inputs_key,
                                      write_quarantine)

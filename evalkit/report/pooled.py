@@ -76,7 +76,7 @@ class Synthesis:
 
     def loo_table(self) -> pd.DataFrame:
         """Leave-one-out results for reading: the combined change without each project in turn."""
-        loo = self.leave_one_out.reset_index()
+        loo = self.leave_one_out.summary_frame().reset_index()
         loo = loo.rename(columns={loo.columns[0]: "Project left out"})
         out = pd.DataFrame({"Project left out": loo["Project left out"],
                             "Combined change": loo["estimate"].map(lambda v: f"{v:.2f}"),

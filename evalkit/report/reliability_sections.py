@@ -17,7 +17,7 @@ def _codes(report):
 def _table(report):
     from evalkit import reliability
 
-    return sections._cached(report, "reliability", lambda: reliability.theme_reliability(_codes(report), seed=report.seed))
+    return sections._cached(report, "reliability", lambda: reliability.theme_reliability(_codes(report), seed=report.seed).summary_frame())
 
 
 def what_this_shows(report) -> Section:
