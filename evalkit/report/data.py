@@ -18,8 +18,8 @@ import pandas as pd
 
 from evalkit.files import atomic_path
 from evalkit.report import manifest as mf
+from evalkit.report.redaction import ID_ROLES, pseudonymiser_for, redactor_for, write_quarantine  # noqa: F401
 
-ID_ROLES = ("id_column", "respondent_column")
 
 
 def load_report_programme(config):
@@ -90,50 +90,6 @@ def secret_inputs_key(programme) -> str:
 
     salt = str(programme.privacy.get("salt") or "")
     return hmac.new(b"evalkit-cache-key", salt.encode("utf-8"), hashlib.sha256).hexdigest()
-
-
-def _redactor(programme):
-    from evalkit.privacy.redact import redact_series
-
-    names = tuple(programme.privacy.get("names") or ())
-    return lambda s: redact_series(s, names=names)
-
-
-PSEUDONYM_LENGTHS = (8, 12, 16)
-
-
-def _pseudonymiser(programme):
-    """Return a function pseudonymising ids with the programme's salt, at one length for every table.
-
-    Eight hex digits keep pseudonyms short; a programme whose ids collide at that length (about
-    one in a hundred salts for 10,000 ids) gets 12, then 16, so a report never fails on it.
-    """
-    from evalkit.privacy.pseudonym import PseudonymError, pseudonymise
-
-    salt = programme.privacy.get("salt")
-    length = programme.__dict__.get("_pseudonym_length")
-    if length is None:
-        ids = pd.Series(sorted({str(v) for name, table in programme.tables.items()
-                                for role in ID_ROLES
-                                for col in [getattr(programme.sources[name], role, None)]
-                                if col and col in table.columns for v in table[col].dropna()}), dtype=object)
-        for length in PSEUDONYM_LENGTHS:
-            try:
-                pseudonymise(ids, salt, length=length)
-                break
-            except PseudonymError:
-                if length == PSEUDONYM_LENGTHS[-1]:
-                    raise
-        programme.__dict__["_pseudonym_length"] = length
-    return lambda s: pseudonymise(s, salt, length=length)
-
-
-def write_quarantine(programme, out_dir: Path) -> Path:
-    """Write the quarantined rows for the researcher, personal details redacted, formulas neutralised."""
-    from evalkit.privacy.redact import redact
-
-    names = tuple(programme.privacy.get("names") or ())
-    return programme.write_quarantine(out_dir, redact=lambda text: redact(text, names=names))
 
 
 @dataclass(eq=False)
@@ -427,8 +383,8 @@ def open_report(config, seed: int | None = None, programme=None) -> ReportData:
         return bundled
     if programme is None:
         programme = load_report_programme(config)
-    redact = _redactor(programme)
-    pseudo = _pseudonymiser(programme)
+    redact = redactor_for(programme)
+    pseudo = pseudonymiser_for(programme)
     tables = {}
     for name, table in programme.tables.items():
         spec = programme.sources[name]
@@ -479,7 +435,7 @@ def prepare_bundle(config, seed: int, path: Path, programme=None) -> Path:
 
 def pseudonymise_codes(report: ReportData, codes: pd.DataFrame) -> pd.DataFrame:
     """Replace raw response ids in a coding table (ground truth, double coding) by pseudonyms."""
-    pseudo = _pseudonymiser(report._programme)
+    pseudo = pseudonymiser_for(report._programme)
     out = codes.copy()
     out["response_id"] = pseudo(out["response_id"]).to_numpy()
     return out
