@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from evalkit.cli import main
-from evalkit.coding.pipeline import _load_model, code_file, save_model
+from evalkit.coding.pipeline import code_file, load_model, save_model
 from evalkit.errors import DataValidationError, EvalkitError
 
 
@@ -45,12 +45,12 @@ def test_model_files_evalkit_did_not_sign_are_never_unpickled(tmp_path):
 
     evil.write_bytes(pickle.dumps(Boom()))
     with pytest.raises(EvalkitError, match="not a model written by 'evalkit train'"):
-        _load_model(evil)
+        load_model(evil)
     assert not (tmp_path / "pwned").exists()
     forged = tmp_path / "forged.joblib"
     forged.write_bytes(b"EVALKIT-MODEL 1\n" + b"0" * 64 + b"\n" + pickle.dumps(Boom()))
     with pytest.raises(EvalkitError):
-        _load_model(forged)
+        load_model(forged)
     assert not (tmp_path / "pwned").exists()
 
 
@@ -59,11 +59,11 @@ def test_signed_model_round_trips(tmp_path):
 
     model = DummyClassifier().fit([[0], [1]], ["a", "b"])
     path = save_model(model, tmp_path / "m.joblib")
-    assert list(_load_model(path).classes_) == ["a", "b"]
+    assert list(load_model(path).classes_) == ["a", "b"]
     data = path.read_bytes()
     path.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
     with pytest.raises(EvalkitError):
-        _load_model(path)
+        load_model(path)
 
 
 def test_utf16_csv_is_read_as_utf16(tmp_path):

@@ -63,4 +63,5 @@ def test_wheel_holds_the_notebooks_and_runs_from_any_folder(installed):
                  cwd=work, env=env)
     assert "0 failed" in built.stdout
     pages = sorted(p.name for p in (work / "site").glob("*.html"))
-    assert pages == ["easy-read.html", "index.html", "programme.html", "project-North.html", "project-South.html"]
+    assert pages == ["easy-read.html", "index.html", "programme.html", "project-North.html", "project-South.html",
+                     "technical.html"]

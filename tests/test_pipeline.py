@@ -9,7 +9,7 @@ from openpyxl import Workbook
 
 from evalkit.cli import main
 from evalkit.coding.codebook import load_codebook
-from evalkit.coding.pipeline import CODED_COLUMNS, _load_model, code_file, model_codes
+from evalkit.coding.pipeline import CODED_COLUMNS, code_file, load_model, model_codes
 from evalkit.xlsx import save_workbook
 
 ANSWERS = [
@@ -190,7 +190,7 @@ def test_train_then_code_with_model(tmp_path, capsys):
     assert "r3" not in set(models["response_id"])
     assert models.set_index("response_id").loc["r1", "theme_id"] == "venue"
     import joblib
-    clf = _load_model(model)
+    clf = load_model(model)
     texts = [t for _, t, _ in ANSWERS if t] + ["Parking and payment", "Zoom venue money"]
     assert list(model_codes(clf, texts)["theme_id"]) == list(clf.predict(texts))
 
@@ -206,7 +206,7 @@ def test_train_multilabel_and_bad_cells(tmp_path, capsys):
                            "--label-column", "venue", "--label-column", "money", "--out", str(model)], capsys)
     assert code == 0 and "(2 themes)" in stdout
     import joblib
-    codes = model_codes(_load_model(model), ["Pay us promptly", "", "The venue parking"])
+    codes = model_codes(load_model(model), ["Pay us promptly", "", "The venue parking"])
     assert set(codes["doc"]) <= {0, 2}
     assert set(codes["theme_id"]) <= {"venue", "money"}
     frame.loc[2, "money"] = "yes"

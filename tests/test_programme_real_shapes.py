@@ -123,7 +123,7 @@ def test_two_projects_still_need_a_project_column(tmp_path):
 
 
 def test_report_block_names_must_exist(tmp_path):
-    config = _config(survey="ffy", role_column="role", codes="model", seed="abc",
+    config = _config(survey="ffy", role_column="role", codes="machine", seed="abc",
                      outcomes=[{"source": "fft", "before": "FFT answer", "after": "Date"}])
     problems = validate_programme(_write(tmp_path, config))
     messages = {p.column: p.message for p in problems}
