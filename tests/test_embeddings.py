@@ -72,7 +72,9 @@ def test_no_pytorch_is_imported(fresh_cache):
     assert out.stdout.strip() == "[]"
 
 
-def test_disk_cache_serves_a_new_process_and_holds_no_text(fresh_cache, monkeypatch):
+@pytest.fixture
+def encode_calls(monkeypatch) -> list:
+    """The batches of texts the model is asked to encode, in order (the model still runs)."""
     calls = []
     real = SentenceEmbedder._encode
 
@@ -81,6 +83,11 @@ def test_disk_cache_serves_a_new_process_and_holds_no_text(fresh_cache, monkeypa
         return real(self, texts)
 
     monkeypatch.setattr(SentenceEmbedder, "_encode", counting)
+    return calls
+
+
+def test_disk_cache_serves_a_new_process_and_holds_no_text(fresh_cache, encode_calls):
+    calls = encode_calls
     first = SentenceEmbedder().fit().transform(["Secret answer about my GP", "Another one"])
     embeddings.clear_cache()                      # as if a new session
     again = SentenceEmbedder().fit().transform(["Another one", "Secret answer about my GP"])
@@ -111,15 +118,8 @@ def test_empty_and_missing_answers_get_zero_vectors(fresh_cache):
     assert abs(np.linalg.norm(out[4]) - 1.0) < 1e-5
 
 
-def test_each_distinct_answer_is_encoded_once_and_rows_follow_the_input(fresh_cache, monkeypatch):
-    calls = []
-    real = SentenceEmbedder._encode
-
-    def counting(self, texts):
-        calls.append(list(texts))
-        return real(self, texts)
-
-    monkeypatch.setattr(SentenceEmbedder, "_encode", counting)
+def test_each_distinct_answer_is_encoded_once_and_rows_follow_the_input(fresh_cache, encode_calls):
+    calls = encode_calls
     embedder = SentenceEmbedder().fit()
     first = embedder.transform(["b answer", "a answer", "b answer"])
     second = embedder.transform(["a answer", "c answer"])
